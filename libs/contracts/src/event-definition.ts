@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { Producer } from './envelope.js';
+import { eventSubject } from './subjects.js';
+
+/** One version of one event: its name, its runtime schema and an example payload. */
+export interface EventDefinition<TSchema extends z.ZodType = z.ZodType> {
+  readonly producer: Producer;
+  /** `<producer>.<aggregate>.<event>` */
+  readonly type: string;
+  readonly version: number;
+  /** `<type>.v<version>` */
+  readonly subject: string;
+  readonly description: string;
+  readonly schema: TSchema;
+  readonly example: z.output<TSchema>;
+}
+
+export type EventData<TDef extends EventDefinition> = z.output<TDef['schema']>;
+
+export function defineEvent<TSchema extends z.ZodType>(def: {
+  producer: Producer;
+  aggregate: string;
+  event: string;
+  version: number;
+  description: string;
+  schema: TSchema;
+  example: z.output<TSchema>;
+}): EventDefinition<TSchema> {
+  const type = `${def.producer}.${def.aggregate}.${def.event}`;
+  return {
+    producer: def.producer,
+    type,
+    version: def.version,
+    subject: eventSubject(type, def.version),
+    description: def.description,
+    schema: def.schema,
+    example: def.example,
+  };
+}

@@ -1,0 +1,18 @@
+import type { EventDefinition } from '../event-definition.js';
+import { InventoryHoldPlacedV1 } from './inventory-hold-placed.v1.js';
+import { InventoryHoldReleasedV1 } from './inventory-hold-released.v1.js';
+import { InventoryIntakeRecordedV1 } from './inventory-intake-recorded.v1.js';
+import { MatchingReservationRequestedV1 } from './matching-reservation-requested.v1.js';
+
+export * from './inventory-hold-placed.v1.js';
+export * from './inventory-hold-released.v1.js';
+export * from './inventory-intake-recorded.v1.js';
+export * from './matching-reservation-requested.v1.js';
+
+/** Every published event version; the AsyncAPI document and the example test read this list. */
+export const ALL_EVENTS: readonly EventDefinition[] = [
+  InventoryIntakeRecordedV1,
+  InventoryHoldPlacedV1,
+  InventoryHoldReleasedV1,
+  MatchingReservationRequestedV1,
+];

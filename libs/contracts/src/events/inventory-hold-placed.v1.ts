@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition.js';
+import { Id, Timestamp } from './common.js';
+
+export const InventoryHoldPlacedV1 = defineEvent({
+  producer: 'inventory',
+  aggregate: 'hold',
+  event: 'placed',
+  version: 1,
+  description: 'Stock was held for a holder until an expiry; the only lock on stock.',
+  schema: z.strictObject({
+    holdId: Id,
+    goodId: Id,
+    holderId: z.string().min(1).max(128),
+    quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with at most 3 places'),
+    unit: z.enum(['unit', 'm2', 'm3', 'm', 'kg']),
+    expiresAt: Timestamp,
+    reservationId: Id.nullable(),
+  }),
+  example: {
+    holdId: '3a1f2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    goodId: '9c3e1b2a-6d4f-4e8a-b1c2-3d4e5f6a7b8c',
+    holderId: 'ben-7f3a',
+    quantity: '1',
+    unit: 'unit',
+    expiresAt: '2026-11-22T18:00:00Z',
+    reservationId: '7e6d5c4b-3a2f-4e1d-9c8b-7a6f5e4d3c2b',
+  },
+});
+export type InventoryHoldPlacedV1Data = z.output<typeof InventoryHoldPlacedV1.schema>;

@@ -1,0 +1,4 @@
+export * from './envelope.js';
+export * from './subjects.js';
+export * from './event-definition.js';
+export * from './events/index.js';
