@@ -42,11 +42,12 @@ function project(dir, name, testMatch, extra = {}) {
 
 export function createJestConfig(dir) {
   return {
+    // Integration files each own a database and a subject prefix, so they run in parallel.
+    maxWorkers: 2,
     projects: [
       project(dir, 'unit', ['<rootDir>/src/**/*.spec.ts']),
       project(dir, 'integration', ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'], {
         testTimeout: 180_000,
-        maxWorkers: 2,
       }),
     ],
   };

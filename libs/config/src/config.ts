@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Raised when the environment cannot produce a valid configuration; names each bad variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly { variable: string; message: string }[],
+  ) {
+    super(
+      `${service}: invalid configuration\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Validates the environment against a schema whose keys are the variable names,
+ * once, at start-up. The result is typed and frozen; nothing else reads process.env.
+ */
+export function loadConfig<TShape extends z.ZodRawShape>(
+  service: string,
+  shape: TShape,
+  env: Env,
+): Readonly<z.output<z.ZodObject<TShape>>> {
+  const schema = z.object(shape);
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      service,
+      result.error.issues.map((issue) => {
+        const variable = issue.path.map(String).join('.') || '(root)';
+        const missing = issue.path.length === 1 && env[variable] === undefined;
+        return { variable, message: missing ? 'is required but not set' : issue.message };
+      }),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+const url = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+/** Building blocks shared by every service's schema. */
+export const env = {
+  postgresUrl: () => url(['postgres:', 'postgresql:']),
+  natsUrl: () => url(['nats:', 'tls:']),
+  redisUrl: () => url(['redis:', 'rediss:']),
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  nodeEnv: () => z.enum(['production', 'development', 'test']).default('development'),
+  /** A prefix for every subject and stream name; empty in production, unique per test file. */
+  subjectPrefix: () =>
+    z
+      .string()
+      .regex(/^([a-z0-9-]+\.)?$/, 'must be empty or lowercase letters, digits and dashes ending in a dot')
+      .default(''),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+};
+
+/** The variables every service reads: where its database, broker and queue store are. */
+export const serviceShape = {
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  DATABASE_URL: env.postgresUrl(),
+  NATS_URL: env.natsUrl(),
+  REDIS_URL: env.redisUrl(),
+  SUBJECT_PREFIX: env.subjectPrefix(),
+};
