@@ -11,7 +11,12 @@ describe(loadConfig.name, () => {
 
   it('should return typed values with defaults when the environment is complete', () => {
     const sut = loadConfig('inventory', shape, valid);
-    expect(sut).toMatchObject({ HTTP_PORT: 3001, RELAY_BATCH: 256, SUBJECT_PREFIX: '', LOG_LEVEL: 'info' });
+    expect(sut).toMatchObject({
+      HTTP_PORT: 3001,
+      RELAY_BATCH: 256,
+      SUBJECT_PREFIX: '',
+      LOG_LEVEL: 'info',
+    });
     expect(Object.isFrozen(sut)).toBe(true);
   });
 
@@ -32,14 +37,16 @@ describe(loadConfig.name, () => {
       expect(error).toBeInstanceOf(ConfigError);
       const variables = (error as ConfigError).problems.map((p) => p.variable);
       expect(variables).toEqual(expect.arrayContaining(['DATABASE_URL', 'HTTP_PORT']));
-      expect((error as ConfigError).message).toMatch(/DATABASE_URL: must be a URL starting with postgres:/);
+      expect((error as ConfigError).message).toMatch(
+        /DATABASE_URL: must be a URL starting with postgres:/,
+      );
     }
   });
 
   it('should reject a subject prefix that would break subject names', () => {
-    expect(() => loadConfig('inventory', shape, { ...valid, SUBJECT_PREFIX: 'Bad Prefix' })).toThrow(
-      /SUBJECT_PREFIX/,
-    );
+    expect(() =>
+      loadConfig('inventory', shape, { ...valid, SUBJECT_PREFIX: 'Bad Prefix' }),
+    ).toThrow(/SUBJECT_PREFIX/);
   });
 
   it('should parse booleans strictly', () => {

@@ -44,13 +44,16 @@ const url = (protocols: readonly string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 /** Building blocks shared by every service's schema. */
 export const env = {
@@ -65,7 +68,10 @@ export const env = {
   subjectPrefix: () =>
     z
       .string()
-      .regex(/^([a-z0-9-]+\.)?$/, 'must be empty or lowercase letters, digits and dashes ending in a dot')
+      .regex(
+        /^([a-z0-9-]+\.)?$/,
+        'must be empty or lowercase letters, digits and dashes ending in a dot',
+      )
       .default(''),
   boolean: (fallback: boolean) =>
     z

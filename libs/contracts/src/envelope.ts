@@ -3,7 +3,16 @@ import { z } from 'zod';
 /** Who caused a command or an event. Pseudonymous ids only: personal data never travels. */
 export const ActorSchema = z.strictObject({
   userId: z.string().min(1).max(128),
-  role: z.enum(['operator', 'refurbisher', 'driver', 'firm', 'shop', 'beneficiary', 'coordinator', 'system']),
+  role: z.enum([
+    'operator',
+    'refurbisher',
+    'driver',
+    'firm',
+    'shop',
+    'beneficiary',
+    'coordinator',
+    'system',
+  ]),
   organisationId: z.string().min(1).max(128).nullable(),
 });
 export type Actor = z.infer<typeof ActorSchema>;

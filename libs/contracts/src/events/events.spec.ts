@@ -33,7 +33,9 @@ describe('ALL_EVENTS', () => {
 
   it('should keep every subject under its producer', () => {
     for (const def of ALL_EVENTS) {
-      expect(def.subject).toMatch(new RegExp(`^${def.producer}\\.[a-z-]+\\.[a-z-]+\\.v${def.version}$`));
+      expect(def.subject).toMatch(
+        new RegExp(`^${def.producer}\\.[a-z-]+\\.[a-z-]+\\.v${def.version}$`),
+      );
     }
   });
 });

@@ -14,7 +14,11 @@ export const MatchingReservationRequestedV1 = defineEvent({
     /** Pseudonymous: the person behind it stays in matching's database. */
     holderId: z.string().min(1).max(128),
     quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with at most 3 places'),
-    holdForSeconds: z.number().int().min(60).max(60 * 60 * 24 * 30),
+    holdForSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(60 * 60 * 24 * 30),
   }),
   example: {
     reservationId: '7e6d5c4b-3a2f-4e1d-9c8b-7a6f5e4d3c2b',
@@ -24,4 +28,6 @@ export const MatchingReservationRequestedV1 = defineEvent({
     holdForSeconds: 172800,
   },
 });
-export type MatchingReservationRequestedV1Data = z.output<typeof MatchingReservationRequestedV1.schema>;
+export type MatchingReservationRequestedV1Data = z.output<
+  typeof MatchingReservationRequestedV1.schema
+>;

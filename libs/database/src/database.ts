@@ -1,0 +1,78 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import pg from 'pg';
+
+export interface NamedMigration {
+  /** Stable name recorded in the migrations table; never rename once applied. */
+  name: string;
+  class: Constructor<Migration>;
+}
+
+export interface DatabaseOptions {
+  url: string;
+  entities: NonNullable<Options['entities']>;
+  migrations: readonly NamedMigration[];
+  poolSize?: number;
+  debug?: boolean;
+}
+
+export function ormOptions(options: DatabaseOptions): Options {
+  return {
+    clientUrl: options.url,
+    entities: options.entities,
+    extensions: [Migrator],
+    debug: options.debug ?? false,
+    // Entities are declared explicitly; never scan folders at run time.
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: options.poolSize ?? 16 },
+    migrations: {
+      migrationsList: options.migrations.map((m) => ({ name: m.name, class: m.class })),
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    // Handlers and jobs always fork; using the global context is a bug we want loud.
+    allowGlobalContext: false,
+  };
+}
+
+/** Opens the service's database and applies pending migrations before anything else runs. */
+export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> {
+  await ensureDatabaseExists(options.url);
+  const orm = await MikroORM.init(ormOptions(options));
+  await orm.migrator.up();
+  return orm;
+}
+
+/**
+ * Creates the database named in the URL when it is missing, connecting to the
+ * server's `postgres` database with the same credentials. Lets a fresh machine
+ * start with one command.
+ */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!/^[a-z0-9_]+$/.test(name)) {
+    throw new Error(`database name "${name}" must be lowercase letters, digits and underscores`);
+  }
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${name}"`);
+      } catch (error) {
+        // Two replicas starting together: the other one created it first.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}

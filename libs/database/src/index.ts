@@ -1,0 +1,3 @@
+export * from './database.js';
+export { MikroORM, EntityManager, EntitySchema } from '@mikro-orm/postgresql';
+export { Migration } from '@mikro-orm/migrations';

@@ -1,0 +1,236 @@
+import type { EntityManager, MikroORM } from '@boucle/database';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import { DEAD_LETTER_HEADERS, type EventDefinition, type EventEnvelope } from '@boucle/contracts';
+import type { z } from 'zod';
+import { backoffMs } from '../backoff.js';
+import { INBOX_TABLE } from '../migrations.js';
+import type { Naming } from '../naming.js';
+import { validateEvent } from './validate-event.js';
+
+export type EventHandlerFn<TDef extends EventDefinition> = (
+  event: EventEnvelope<z.output<TDef['schema']>>,
+  em: EntityManager,
+) => Promise<void>;
+
+export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
+  /** Durable name shared by every replica of the consuming service, e.g. `matching.hold-placed`. */
+  consumer: string;
+  event: TDef;
+  handler: EventHandlerFn<TDef>;
+  orm: MikroORM;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  naming: Naming;
+  /** Messages handled at once by this replica; each in its own transaction. */
+  concurrency?: number;
+  /** Deliveries before a failing message is dead-lettered. */
+  maxDeliveries?: number;
+  /** Redelivery delay after a handler failure grows from this. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How long the broker waits for an ack before redelivering (a replica that died). */
+  ackWaitMs?: number;
+  onError?: (error: unknown, context: { consumer: string; subject?: string }) => void;
+  /** Observation and fault-injection points; they never change what is committed. */
+  hooks?: {
+    /** After the handler's transaction committed and before the ack is sent. */
+    afterCommit?: (event: EventEnvelope) => void | Promise<void>;
+    deadLettered?: (reason: string, msg: JsMsg) => void;
+  };
+}
+
+/**
+ * Runs one event handler on a durable pull consumer shared by all replicas.
+ *
+ * Each message is validated at the edge (poison goes to the dead-letter stream
+ * with the reason), then handled in a fresh ORM context inside a transaction that
+ * also records `(consumer, event id)` in the inbox; the ack is sent only after
+ * that commit. A redelivered event finds its inbox row and has no second effect.
+ */
+export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
+  private messages: ConsumerMessages | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency: number;
+  private readonly maxDeliveries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly ackWaitMs: number;
+  readonly durable: string;
+
+  constructor(private readonly options: ConsumerRunnerOptions<TDef>) {
+    this.concurrency = options.concurrency ?? 1;
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.durable = options.naming.durable(options.consumer);
+  }
+
+  /** Creates or updates the durable consumer; safe to call from every replica. */
+  async provision(): Promise<void> {
+    const { jsm, naming, event } = this.options;
+    const stream = naming.stream(event.producer);
+    const config: Partial<ConsumerConfig> = {
+      durable_name: this.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: naming.subject(event),
+      ack_wait: nanos(this.ackWaitMs),
+      // Our own count dead-letters first; the broker's limit is only a backstop.
+      max_deliver: this.maxDeliveries + 2,
+      max_ack_pending: Math.max(1_000, this.concurrency * 4),
+    };
+    try {
+      await jsm.consumers.info(stream, this.durable);
+      await jsm.consumers.update(stream, this.durable, config);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === 10014)) throw error;
+      try {
+        await jsm.consumers.add(stream, config);
+      } catch (addError) {
+        // Another replica added it first with the same configuration.
+        if (!(addError instanceof JetStreamApiError && addError.code === 10148)) throw addError;
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.provision();
+    const consumer = await this.options.js.consumers.get(
+      this.options.naming.stream(this.options.event.producer),
+      this.durable,
+    );
+    this.messages = await consumer.consume({ max_messages: Math.max(64, this.concurrency * 2) });
+    this.running = true;
+    this.loop = this.run(this.messages);
+  }
+
+  /** Stops pulling, lets the handlers in hand finish and ack; the rest is redelivered to others. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.messages?.close().catch(() => undefined);
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const msg of messages) {
+        if (!this.running) {
+          // Left unacked: another replica gets it after ack_wait.
+          continue;
+        }
+        const task = this.handle(msg).catch((error: unknown) =>
+          this.reportError(error, msg.subject),
+        );
+        this.inFlight.add(task);
+        void task.finally(() => this.inFlight.delete(task));
+        if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      }
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const { event, consumer } = this.options;
+    const validation = validateEvent(event, msg.data);
+    if (!validation.ok) {
+      await this.deadLetter(msg, validation.reason);
+      return;
+    }
+    const envelope = validation.envelope;
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries > this.maxDeliveries) {
+      await this.deadLetter(msg, `gave up after ${deliveries - 1} deliveries without an ack`);
+      return;
+    }
+
+    // Slow handlers keep their message: tell the broker we are still on it.
+    const heartbeat = setInterval(
+      () => safely(() => msg.working()),
+      Math.max(100, this.ackWaitMs / 3),
+    );
+    try {
+      await this.options.orm.em.fork().transactional(async (em) => {
+        const inserted = await em.execute<{ event_id: string }[]>(
+          `INSERT INTO ${INBOX_TABLE} (consumer, event_id, subject) VALUES (?, ?, ?)
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [consumer, envelope.id, event.subject],
+          'all',
+        );
+        // Already applied by an earlier delivery whose ack was lost.
+        if (inserted.length === 0) return;
+        await this.options.handler(envelope, em);
+      });
+    } catch (error) {
+      clearInterval(heartbeat);
+      this.reportError(error, msg.subject);
+      if (deliveries >= this.maxDeliveries) {
+        await this.deadLetter(msg, `handler failed ${deliveries} times: ${describeError(error)}`);
+      } else {
+        safely(() => msg.nak(backoffMs(deliveries - 1, this.retryBaseMs, this.retryMaxMs)));
+      }
+      return;
+    }
+    clearInterval(heartbeat);
+    await this.options.hooks?.afterCommit?.(envelope);
+    safely(() => msg.ack());
+  }
+
+  private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
+    const { js, naming, consumer } = this.options;
+    const headers = natsHeaders();
+    headers.set(DEAD_LETTER_HEADERS.reason, reason.slice(0, 2000));
+    headers.set(DEAD_LETTER_HEADERS.consumer, consumer);
+    headers.set(DEAD_LETTER_HEADERS.subject, msg.subject);
+    headers.set(DEAD_LETTER_HEADERS.deliveries, String(msg.info.deliveryCount));
+    try {
+      await js.publish(naming.deadLetterSubject(consumer, msg.subject), msg.data, {
+        headers,
+        // One dead letter per consumer and stream position, however often we retry this.
+        msgID: `${this.durable}:${msg.info.streamSequence}`,
+      });
+    } catch (error) {
+      this.reportError(error, msg.subject);
+      safely(() => msg.nak(this.retryBaseMs));
+      return;
+    }
+    this.options.hooks?.deadLettered?.(reason, msg);
+    safely(() => msg.term(reason.slice(0, 200)));
+  }
+
+  private reportError(error: unknown, subject?: string): void {
+    this.options.onError?.(
+      error,
+      subject === undefined
+        ? { consumer: this.options.consumer }
+        : { consumer: this.options.consumer, subject },
+    );
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // The connection is gone: the broker redelivers whatever we could not settle.
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,97 @@
+import {
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { Producer } from '@boucle/contracts';
+import type { Naming } from '../naming.js';
+
+export interface StreamOptions {
+  /** How long the broker remembers a `Nats-Msg-Id`; republishing inside it stores nothing new. */
+  duplicateWindowMs?: number;
+  maxAgeMs?: number;
+  replicas?: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * Creates or updates the stream a producer owns (`<producer>.>`). Request/reply
+ * subjects (`rpc.*`) must never be captured, or JetStream would answer the
+ * requests itself; that is checked here rather than trusted.
+ */
+export async function ensureProducerStream(
+  jsm: JetStreamManager,
+  naming: Naming,
+  producer: Producer,
+  options: StreamOptions = {},
+): Promise<void> {
+  await ensureStream(jsm, naming, {
+    name: naming.stream(producer),
+    subjects: naming.streamSubjects(producer),
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60_000),
+    max_age: nanos(options.maxAgeMs ?? 30 * DAY_MS),
+    num_replicas: options.replicas ?? 1,
+  });
+}
+
+/** The stream poison messages land in, with the reason in their headers. */
+export async function ensureDeadLetterStream(
+  jsm: JetStreamManager,
+  naming: Naming,
+  options: StreamOptions = {},
+): Promise<void> {
+  await ensureStream(jsm, naming, {
+    name: naming.deadLetterStream(),
+    subjects: naming.deadLetterSubjects(),
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60_000),
+    max_age: nanos(options.maxAgeMs ?? 90 * DAY_MS),
+    num_replicas: options.replicas ?? 1,
+  });
+}
+
+export function assertNoRpcCapture(naming: Naming, subjects: readonly string[]): void {
+  const rpc = naming.rpcRoot();
+  for (const subject of subjects) {
+    const first = naming.unprefixed(subject).split('.')[0];
+    if (first === 'rpc' || first === '>' || first === '*' || subject === `${rpc}.>`) {
+      throw new Error(
+        `stream subject "${subject}" would capture request/reply subjects (${rpc}.*)`,
+      );
+    }
+  }
+}
+
+async function ensureStream(
+  jsm: JetStreamManager,
+  naming: Naming,
+  config: Partial<StreamConfig> & { name: string; subjects: string[] },
+): Promise<void> {
+  assertNoRpcCapture(naming, config.subjects);
+  try {
+    const current = await jsm.streams.info(config.name);
+    await jsm.streams.update(config.name, { ...current.config, ...config });
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    try {
+      await jsm.streams.add(config);
+    } catch (addError) {
+      // Another replica created it between our look-up and our add.
+      if (!(addError instanceof JetStreamApiError && addError.code === 10058)) throw addError;
+    }
+  }
+}
+
+function isStreamNotFound(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === 10059;
+}

@@ -1,0 +1,152 @@
+import pg from 'pg';
+import type { EntityManager } from '@boucle/database';
+import { ensureProducerStream, OutboxRelay, recordEvent } from '@boucle/messaging';
+import { eventually } from '@boucle/testing';
+import {
+  actor,
+  createBackbone,
+  ParcelWeighedV1,
+  pendingOutbox,
+  streamCount,
+  weighParcel,
+  weighParcels,
+  type Backbone,
+} from './harness.js';
+
+describe(OutboxRelay.name, () => {
+  let backbone: Backbone;
+  let stream: string;
+
+  beforeEach(async () => {
+    backbone = await createBackbone();
+    stream = backbone.naming.stream('inventory');
+  });
+
+  afterEach(async () => {
+    await backbone.dispose();
+  });
+
+  describe('start', () => {
+    it('should publish every committed event once and mark its row sent', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      const sut = backbone.relay();
+      await sut.start();
+      await weighParcels(backbone.orm, 500);
+
+      await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0));
+      expect(await streamCount(backbone.jsm, stream)).toBe(500);
+    });
+
+    it('should publish rows committed out of id order (the lower id committing last)', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      const sut = backbone.relay();
+      await sut.start();
+
+      // A transaction takes the lower id, then stalls while later rows commit and are relayed.
+      const slow = new pg.Client({ connectionString: backbone.db.url });
+      await slow.connect();
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO messaging_outbox (event_id, subject, payload)
+         VALUES (gen_random_uuid(), 'inventory.parcel.weighed.v1', '{}'::jsonb)`,
+      );
+      await weighParcels(backbone.orm, 50);
+      await eventually(async () => expect(await streamCount(backbone.jsm, stream)).toBe(50));
+      await slow.query('COMMIT');
+      await slow.end();
+
+      await eventually(async () => expect(await streamCount(backbone.jsm, stream)).toBe(51));
+      expect(await pendingOutbox(backbone.orm)).toBe(0);
+    });
+
+    it('should keep rows pending while the stream does not exist and publish them once it does', async () => {
+      const sut = backbone.relay();
+      await sut.start();
+      await weighParcels(backbone.orm, 100);
+
+      await eventually(async () => {
+        const [row] = await backbone.orm.em
+          .fork()
+          .execute<{ n: string }[]>(
+            'SELECT count(*) AS n FROM messaging_outbox WHERE attempts > 0',
+          );
+        expect(Number(row!.n)).toBe(100);
+      });
+      expect(await pendingOutbox(backbone.orm)).toBe(100);
+
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0), {
+        timeoutMs: 60_000,
+      });
+      expect(await streamCount(backbone.jsm, stream)).toBe(100);
+    });
+
+    it('should store each event once when two relays share one outbox', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      const published: number[] = [0, 0];
+      const relays = [0, 1].map((i) =>
+        backbone.relay({
+          batchSize: 32,
+          hooks: { afterPublish: async (n) => void (published[i] = published[i]! + n) },
+        }),
+      );
+      await Promise.all(relays.map((r) => r.start()));
+      await weighParcels(backbone.orm, 2_000);
+
+      await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0), {
+        timeoutMs: 60_000,
+      });
+      expect(await streamCount(backbone.jsm, stream)).toBe(2_000);
+      // Each row was published by exactly one of them, not by both.
+      expect(published[0]! + published[1]!).toBe(2_000);
+    });
+  });
+
+  describe('drain', () => {
+    it('should republish, and the stream store once, when the relay dies after the ack but before marking rows', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      await weighParcels(backbone.orm, 200);
+      const dying = backbone.relay({
+        hooks: {
+          afterPublish: async () => {
+            throw new Error('relay died after the broker acked');
+          },
+        },
+      });
+
+      await expect(dying.drain()).rejects.toThrow('relay died');
+      expect(await streamCount(backbone.jsm, stream)).toBe(200);
+      expect(await pendingOutbox(backbone.orm)).toBe(200);
+
+      const sut = backbone.relay();
+      expect(await sut.drain()).toBe(200);
+      expect(await pendingOutbox(backbone.orm)).toBe(0);
+      expect(await streamCount(backbone.jsm, stream)).toBe(200);
+    });
+
+    it('should publish an event committed with its change and nothing for a rolled-back one', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      await weighParcel(backbone.orm, 1);
+      await expect(
+        backbone.orm.em.fork().transactional(async (em) => {
+          await weighParcelIn(em);
+          throw new Error('the command failed');
+        }),
+      ).rejects.toThrow('the command failed');
+
+      const sut = backbone.relay();
+      expect(await sut.drain()).toBe(1);
+      expect(await streamCount(backbone.jsm, stream)).toBe(1);
+    });
+  });
+});
+
+async function weighParcelIn(em: EntityManager): Promise<void> {
+  recordEvent(
+    em,
+    ParcelWeighedV1,
+    { parcelId: '0b7c6f1e-3f7a-4a57-9a52-5f8d2f3f9a10', seq: 2, kg: 3 },
+    { actor },
+  );
+  await em.flush();
+}

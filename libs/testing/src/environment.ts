@@ -1,0 +1,20 @@
+/**
+ * Where the tests find PostgreSQL, NATS and Redis. Defaults are this machine's
+ * local services; the global setup may point these at containers instead.
+ */
+export interface TestEnvironment {
+  /** A role allowed to create databases, connected to its maintenance database. */
+  postgresUrl: string;
+  natsUrl: string;
+  redisUrl: string;
+}
+
+export function testEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): TestEnvironment {
+  return {
+    postgresUrl: env['TEST_POSTGRES_URL'] ?? 'postgres://boucle:boucle@127.0.0.1:5432/postgres',
+    natsUrl: env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222',
+    redisUrl: env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  };
+}

@@ -1,0 +1,5 @@
+export * from './environment.js';
+export * from './unique.js';
+export * from './eventually.js';
+export * from './test-database.js';
+export * from './nats.js';
