@@ -44,10 +44,11 @@ export function createJestConfig(dir) {
   return {
     // Integration files each own a database and a subject prefix, so they run in parallel.
     maxWorkers: 2,
+    // Integration tests wait on conditions with their own deadlines; this only stops a hang.
+    testTimeout: 180_000,
     projects: [
       project(dir, 'unit', ['<rootDir>/src/**/*.spec.ts']),
       project(dir, 'integration', ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'], {
-        testTimeout: 180_000,
       }),
     ],
   };
