@@ -1,6 +1,13 @@
-import { ensureDeadLetterStream, ensureProducerStream, OutboxRelay } from '@boucle/messaging';
+import { ensureDeadLetterStream, ensureProducerStream, OutboxRelay } from '../src/index.js';
 import { eventually, PrivateNatsServer } from '@boucle/testing';
-import { createBackbone, effectCounts, pendingOutbox, streamCount, weighParcel, type Backbone } from './harness.js';
+import {
+  createBackbone,
+  effectCounts,
+  pendingOutbox,
+  streamCount,
+  weighParcel,
+  type Backbone,
+} from './harness.js';
 
 describe(`${OutboxRelay.name} with a broker that dies`, () => {
   let server: PrivateNatsServer;
@@ -37,18 +44,24 @@ describe(`${OutboxRelay.name} with a broker that dies`, () => {
     );
 
     for (const threshold of [3_000, 7_000]) {
-      await eventually(() => expect(committed).toBeGreaterThanOrEqual(threshold), { timeoutMs: 120_000 });
+      await eventually(() => expect(committed).toBeGreaterThanOrEqual(threshold), {
+        timeoutMs: 120_000,
+      });
       const errorsBefore = relayErrors;
       await server.kill();
       // The relay must have felt the outage before the broker comes back.
-      await eventually(() => expect(relayErrors).toBeGreaterThan(errorsBefore), { timeoutMs: 30_000 });
+      await eventually(() => expect(relayErrors).toBeGreaterThan(errorsBefore), {
+        timeoutMs: 30_000,
+      });
       await server.restart();
     }
     await producing;
 
     await eventually(async () => expect(await pendingOutbox(orm)).toBe(0), { timeoutMs: 180_000 });
     expect(await streamCount(jsm, naming.stream('inventory'))).toBe(total);
-    await eventually(async () => expect((await effectCounts(orm)).distinct).toBe(total), { timeoutMs: 180_000 });
+    await eventually(async () => expect((await effectCounts(orm)).distinct).toBe(total), {
+      timeoutMs: 180_000,
+    });
     expect(await effectCounts(orm)).toEqual({ rows: total, distinct: total });
   });
 });

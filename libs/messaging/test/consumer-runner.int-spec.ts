@@ -6,7 +6,7 @@ import {
   ConsumerRunner,
   ensureDeadLetterStream,
   ensureProducerStream,
-} from '@boucle/messaging';
+} from '../src/index.js';
 import { connectTestNats, eventually } from '@boucle/testing';
 import {
   actor,
@@ -51,10 +51,14 @@ describe(ConsumerRunner.name, () => {
       await sut.start();
       await weighParcels(backbone.orm, 300);
 
-      await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 300, distinct: 300 }));
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 300, distinct: 300 }),
+      );
       const [inbox] = await backbone.orm.em
         .fork()
-        .execute<{ n: string }[]>("SELECT count(*) AS n FROM messaging_inbox WHERE consumer = 'test.parcel-effects'");
+        .execute<{ n: string }[]>(
+          "SELECT count(*) AS n FROM messaging_inbox WHERE consumer = 'test.parcel-effects'",
+        );
       expect(Number(inbox!.n)).toBe(300);
     });
 
@@ -97,12 +101,14 @@ describe(ConsumerRunner.name, () => {
       );
       expect(await effectCounts(backbone.orm)).toEqual({ rows: 2_000, distinct: 2_000 });
       await Promise.all(backbone.runners.map((r) => r.stop()));
-      await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())));
+      await Promise.all(connections.filter((nc) => !nc.isClosed()).map((nc) => nc.close()));
     });
 
     it('should dead-letter 10 malformed events with their reason and apply the 1,000 valid ones', async () => {
       const deadLettered: string[] = [];
-      const sut = backbone.runner({ hooks: { deadLettered: (reason) => deadLettered.push(reason) } });
+      const sut = backbone.runner({
+        hooks: { deadLettered: (reason) => deadLettered.push(reason) },
+      });
       await sut.start();
       const malformed: (string | object)[] = [
         'not json at all',
@@ -123,8 +129,12 @@ describe(ConsumerRunner.name, () => {
       }
       await Promise.all(sends);
 
-      await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 1_000, distinct: 1_000 }));
-      await eventually(async () => expect(await streamCount(backbone.jsm, backbone.naming.deadLetterStream())).toBe(10));
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 1_000, distinct: 1_000 }),
+      );
+      await eventually(async () =>
+        expect(await streamCount(backbone.jsm, backbone.naming.deadLetterStream())).toBe(10),
+      );
       expect(deadLettered).toHaveLength(10);
 
       const reasons: string[] = [];
@@ -164,15 +174,21 @@ describe(ConsumerRunner.name, () => {
       await sut.start();
       for (const seq of [1, 7, 13]) await publishRaw(validEvent(seq));
 
-      await eventually(async () => expect(await streamCount(backbone.jsm, backbone.naming.deadLetterStream())).toBe(1));
-      await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 2, distinct: 2 }));
+      await eventually(async () =>
+        expect(await streamCount(backbone.jsm, backbone.naming.deadLetterStream())).toBe(1),
+      );
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 2, distinct: 2 }),
+      );
       expect(attempts.get(13)).toBe(3);
       expect(attempts.get(7)).toBe(3);
       expect(attempts.get(1)).toBe(1);
 
       const dlq = await backbone.js.consumers.get(backbone.naming.deadLetterStream());
       const msg = await dlq.next({ expires: 5_000 });
-      expect(msg?.headers?.get(DEAD_LETTER_HEADERS.reason)).toMatch(/handler failed 3 times: Error: always fails/);
+      expect(msg?.headers?.get(DEAD_LETTER_HEADERS.reason)).toMatch(
+        /handler failed 3 times: Error: always fails/,
+      );
     });
 
     it('should keep a slow handler’s message with heartbeats instead of letting it be redelivered', async () => {
@@ -188,7 +204,9 @@ describe(ConsumerRunner.name, () => {
       await sut.start();
       await publishRaw(validEvent(1));
 
-      await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 1, distinct: 1 }));
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 1, distinct: 1 }),
+      );
       expect(calls).toBe(1);
     });
 
@@ -206,7 +224,9 @@ describe(ConsumerRunner.name, () => {
       }
       await Promise.all(Array.from({ length: 400 }, (_, i) => publishRaw(validEvent(i))));
 
-      await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 400, distinct: 400 }));
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 400, distinct: 400 }),
+      );
       expect(seen[0]! + seen[1]!).toBe(400);
     });
   });
@@ -229,9 +249,15 @@ describe(ConsumerRunner.name, () => {
       await sut.stop();
 
       expect(await effectCounts(backbone.orm)).toEqual({ rows: 1, distinct: 1 });
-      const info = await backbone.jsm.consumers.info(backbone.naming.stream('inventory'), sut.durable);
+      const info = await backbone.jsm.consumers.info(
+        backbone.naming.stream('inventory'),
+        sut.durable,
+      );
       await eventually(async () => {
-        const now = await backbone.jsm.consumers.info(backbone.naming.stream('inventory'), sut.durable);
+        const now = await backbone.jsm.consumers.info(
+          backbone.naming.stream('inventory'),
+          sut.durable,
+        );
         expect(now.num_ack_pending).toBe(0);
       });
       expect(info.delivered.consumer_seq).toBe(1);
@@ -242,7 +268,13 @@ describe(ConsumerRunner.name, () => {
     const h = natsHeaders();
     h.set('X-Trace', 'abc');
     await backbone.runner().start();
-    await backbone.js.publish(backbone.naming.subject(ParcelWeighedV1), JSON.stringify(validEvent(1)), { headers: h });
-    await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 1, distinct: 1 }));
+    await backbone.js.publish(
+      backbone.naming.subject(ParcelWeighedV1),
+      JSON.stringify(validEvent(1)),
+      { headers: h },
+    );
+    await eventually(async () =>
+      expect(await effectCounts(backbone.orm)).toEqual({ rows: 1, distinct: 1 }),
+    );
   });
 });

@@ -24,7 +24,7 @@ import {
   recordEvent,
   type ConsumerRunnerOptions,
   type OutboxRelayOptions,
-} from '@boucle/messaging';
+} from '../src/index.js';
 import {
   connectTestNats,
   createTestDatabase,
@@ -152,7 +152,7 @@ export async function createBackbone(natsUrl?: string): Promise<Backbone> {
         retryMaxMs: 200,
         ...options,
       });
-      runners.push(runner as unknown as ConsumerRunner);
+      runners.push(runner);
       return runner;
     },
     async dispose() {

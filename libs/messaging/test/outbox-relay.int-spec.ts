@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { EntityManager } from '@boucle/database';
-import { ensureProducerStream, OutboxRelay, recordEvent } from '@boucle/messaging';
+import { ensureProducerStream, OutboxRelay, recordEvent } from '../src/index.js';
 import { eventually } from '@boucle/testing';
 import {
   actor,
