@@ -7,3 +7,5 @@ export * from './outbox/outbox-relay.js';
 export * from './streams/provisioning.js';
 export * from './consumer/validate-event.js';
 export * from './consumer/consumer-runner.js';
+export * from './nest/on-event.decorator.js';
+export * from './nest/messaging.module.js';

@@ -118,7 +118,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     this.loop = this.run(this.messages);
   }
 
-  /** Stops pulling, lets the handlers in hand finish and ack; the rest is redelivered to others. */
+  /** Stops pulling, lets the handlers in hand finish and ack, and gives back what was buffered. */
   async stop(): Promise<void> {
     this.running = false;
     await this.messages?.close().catch(() => undefined);
@@ -130,7 +130,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     try {
       for await (const msg of messages) {
         if (!this.running) {
-          // Left unacked: another replica gets it after ack_wait.
+          // Already buffered when we began to stop: hand it straight back to the other replicas.
+          safely(() => msg.nak());
           continue;
         }
         const task = this.handle(msg).catch((error: unknown) =>

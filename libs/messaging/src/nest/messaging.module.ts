@@ -1,0 +1,179 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type InjectionToken,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
+import type { Producer } from '@boucle/contracts';
+import type { MikroORM } from '@boucle/database';
+import { backoffMs } from '../backoff.js';
+import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
+import { Naming } from '../naming.js';
+import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay.js';
+import { ensureDeadLetterStream, ensureProducerStream, type StreamOptions } from '../streams/provisioning.js';
+import { ON_EVENT_METADATA, type OnEventMetadata } from './on-event.decorator.js';
+
+export interface MessagingModuleOptions {
+  /** The service this process is; it owns the stream `<PRODUCER>`. */
+  producer: Producer;
+  natsUrl: string;
+  /** The service's own database, where its outbox lives. */
+  databaseUrl: string;
+  subjectPrefix?: string;
+  stream?: StreamOptions;
+  relay?: Omit<OutboxRelayOptions, 'databaseUrl' | 'js' | 'naming'>;
+  /** Where the service's MikroORM instance is provided; the `MikroORM` class by default. */
+  ormToken?: InjectionToken;
+  /** Set to false in processes that must not publish (a read-only tool). */
+  runRelay?: boolean;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const JETSTREAM = Symbol('JETSTREAM');
+export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
+
+/**
+ * Starts what the service needs to publish and consume: its stream and the
+ * dead-letter stream, the outbox relay, and one consumer runner per `@OnEvent`
+ * method. On shutdown it stops pulling, lets handlers in hand finish, then
+ * closes the connection.
+ */
+@Injectable()
+export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  private readonly naming: Naming;
+  private relay: OutboxRelay | undefined;
+  private readonly runners: ConsumerRunner[] = [];
+  private pendingStarts = 0;
+  private stopping = false;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.naming = new Naming(options.subjectPrefix ?? '');
+  }
+
+  /** True once every consumer is pulling; readiness checks read this. */
+  get ready(): boolean {
+    return this.pendingStarts === 0 && !this.nc.isClosed();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureProducerStream(this.jsm, this.naming, this.options.producer, this.options.stream);
+    await ensureDeadLetterStream(this.jsm, this.naming, this.options.stream);
+    if (this.options.runRelay !== false) {
+      this.relay = new OutboxRelay({
+        databaseUrl: this.options.databaseUrl,
+        js: this.js,
+        naming: this.naming,
+        onError: (error) => this.logger.warn(`outbox relay: ${String(error)}`),
+        ...this.options.relay,
+      });
+      await this.relay.start();
+    }
+    const orm = this.moduleRef.get<MikroORM>(this.options.ormToken ?? CoreMikroORM, { strict: false });
+    for (const handler of this.discoverHandlers()) {
+      const runner = new ConsumerRunner({
+        ...handler.meta,
+        handler: handler.fn,
+        orm,
+        js: this.js,
+        jsm: this.jsm,
+        naming: this.naming,
+        onError: (error, ctx) => this.logger.warn(`${ctx.consumer}: ${String(error)}`),
+      });
+      this.runners.push(runner);
+      this.pendingStarts++;
+      void this.startWhenStreamExists(runner, handler.meta.consumer);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled(this.runners.map((r) => r.stop()));
+    await this.relay?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+
+  /** A consumed stream may belong to a service that has not started yet: wait for it. */
+  private async startWhenStreamExists(runner: ConsumerRunner, consumer: string): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        await runner.start();
+        this.pendingStarts--;
+        return;
+      } catch (error) {
+        this.logger.warn(`${consumer}: cannot start yet (${String(error)}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 200, 10_000)));
+      }
+    }
+  }
+
+  private discoverHandlers(): { meta: OnEventMetadata; fn: EventHandlerFn<OnEventMetadata['event']> }[] {
+    const found: { meta: OnEventMetadata; fn: EventHandlerFn<OnEventMetadata['event']> }[] = [];
+    const consumers = new Set<string>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object | null;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = (instance as Record<string, unknown>)[name];
+        if (typeof method !== 'function') continue;
+        const meta = this.reflector.get<OnEventMetadata | undefined>(ON_EVENT_METADATA, method);
+        if (!meta) continue;
+        // Two handlers on one durable would split the events between them.
+        if (consumers.has(meta.consumer)) throw new Error(`two @OnEvent handlers share consumer "${meta.consumer}"`);
+        consumers.add(meta.consumer);
+        found.push({ meta, fn: (event, em) => (method as EventHandlerFn<OnEventMetadata['event']>).call(instance, event, em) });
+      }
+    }
+    return found;
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: NATS_CONNECTION,
+          useFactory: () =>
+            connect({ servers: options.natsUrl, maxReconnectAttempts: -1, name: `boucle-${options.producer}` }),
+        },
+        { provide: JETSTREAM, useFactory: (nc: NatsConnection) => jetstream(nc), inject: [NATS_CONNECTION] },
+        {
+          provide: JETSTREAM_MANAGER,
+          useFactory: (nc: NatsConnection) => jetstreamManager(nc),
+          inject: [NATS_CONNECTION],
+        },
+        MessagingRuntime,
+      ],
+      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, MessagingRuntime, MESSAGING_OPTIONS],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { SetMetadata } from '@nestjs/common';
+import type { EventDefinition } from '@boucle/contracts';
+
+export const ON_EVENT_METADATA = 'boucle:on-event';
+
+export interface OnEventOptions {
+  /**
+   * The durable consumer's name, `<service>.<purpose>`, shared by every replica.
+   * Never rename a live one: a new name starts again from the stream's first event.
+   */
+  consumer: string;
+  concurrency?: number;
+  maxDeliveries?: number;
+  ackWaitMs?: number;
+}
+
+export interface OnEventMetadata extends OnEventOptions {
+  event: EventDefinition;
+}
+
+/**
+ * Marks a provider method as the handler of one event version. It is called
+ * with the validated envelope and a fresh EntityManager inside the transaction
+ * that also records the event in the inbox:
+ *
+ *   @OnEvent(InventoryHoldPlacedV1, { consumer: 'matching.hold-placed' })
+ *   async onHoldPlaced(event: EventEnvelope<InventoryHoldPlacedV1Data>, em: EntityManager) { … }
+ */
+export const OnEvent = (event: EventDefinition, options: OnEventOptions): MethodDecorator =>
+  SetMetadata<string, OnEventMetadata>(ON_EVENT_METADATA, { event, ...options });
