@@ -1,7 +1,6 @@
 export * from './naming.js';
 export * from './backoff.js';
 export * from './migrations.js';
-export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './streams/provisioning.js';

@@ -19,7 +19,6 @@ import {
   ConsumerRunner,
   messagingMigrations,
   Naming,
-  OutboxMessageSchema,
   OutboxRelay,
   recordEvent,
   type ConsumerRunnerOptions,
@@ -105,7 +104,7 @@ export interface Backbone {
 export async function createBackbone(natsUrl?: string): Promise<Backbone> {
   const db = await createTestDatabase(testMigrations);
   const orm = await openTestOrm(db.url, {
-    entities: [OutboxMessageSchema, ParcelSchema],
+    entities: [ParcelSchema],
     poolSize: 20,
   });
   const nc = await connectTestNats(natsUrl);
@@ -175,7 +174,7 @@ export async function weighParcel(orm: MikroORM, seq: number): Promise<string> {
   const em = orm.em.fork();
   return em.transactional(async (tem) => {
     const parcel = tem.create(Parcel, { id: randomUUID(), seq, kg: 1 + (seq % 40) });
-    const event = recordEvent(
+    const event = await recordEvent(
       tem,
       ParcelWeighedV1,
       { parcelId: parcel.id, seq, kg: parcel.kg },

@@ -68,7 +68,9 @@ describe(MessagingModule.name, () => {
 
       await weighParcels(backbone.orm, 200);
 
-      await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 200, distinct: 200 }));
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 200, distinct: 200 }),
+      );
       expect(await pendingOutbox(backbone.orm)).toBe(0);
       const effects = app.get(ParcelEffects);
       expect(effects.contexts.size).toBe(200);
@@ -78,12 +80,16 @@ describe(MessagingModule.name, () => {
     it('should finish the handlers in hand on shutdown and leave the rest to the next replica', async () => {
       await eventually(() => expect(app.get(MessagingRuntime).ready).toBe(true));
       await weighParcels(backbone.orm, 100);
-      await eventually(async () => expect((await effectCounts(backbone.orm)).rows).toBeGreaterThan(0));
+      await eventually(async () =>
+        expect((await effectCounts(backbone.orm)).rows).toBeGreaterThan(0),
+      );
 
       await app.close();
       const next = await startApp();
       try {
-        await eventually(async () => expect(await effectCounts(backbone.orm)).toEqual({ rows: 100, distinct: 100 }));
+        await eventually(async () =>
+          expect(await effectCounts(backbone.orm)).toEqual({ rows: 100, distinct: 100 }),
+        );
       } finally {
         await next.close();
       }

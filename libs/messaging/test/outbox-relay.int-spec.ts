@@ -1,6 +1,11 @@
 import pg from 'pg';
 import type { EntityManager } from '@boucle/database';
-import { ensureProducerStream, OutboxRelay, recordEvent } from '../src/index.js';
+import {
+  ensureProducerStream,
+  OutboxRelay,
+  OutsideTransactionError,
+  recordEvent,
+} from '../src/index.js';
 import { eventually } from '@boucle/testing';
 import {
   actor,
@@ -124,6 +129,11 @@ describe(OutboxRelay.name, () => {
       expect(await streamCount(backbone.jsm, stream)).toBe(200);
     });
 
+    it('should refuse an event recorded outside a transaction, where it could commit without its change', async () => {
+      await expect(weighParcelIn(backbone.orm.em.fork())).rejects.toThrow(OutsideTransactionError);
+      expect(await pendingOutbox(backbone.orm)).toBe(0);
+    });
+
     it('should publish an event committed with its change and nothing for a rolled-back one', async () => {
       await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
       await weighParcel(backbone.orm, 1);
@@ -142,7 +152,7 @@ describe(OutboxRelay.name, () => {
 });
 
 async function weighParcelIn(em: EntityManager): Promise<void> {
-  recordEvent(
+  await recordEvent(
     em,
     ParcelWeighedV1,
     { parcelId: '0b7c6f1e-3f7a-4a57-9a52-5f8d2f3f9a10', seq: 2, kg: 3 },

@@ -9,8 +9,19 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  DiscoveryModule,
+  DiscoveryService,
+  MetadataScanner,
+  ModuleRef,
+  Reflector,
+} from '@nestjs/core';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
 import type { Producer } from '@boucle/contracts';
@@ -19,7 +30,11 @@ import { backoffMs } from '../backoff.js';
 import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
 import { Naming } from '../naming.js';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay.js';
-import { ensureDeadLetterStream, ensureProducerStream, type StreamOptions } from '../streams/provisioning.js';
+import {
+  ensureDeadLetterStream,
+  ensureProducerStream,
+  type StreamOptions,
+} from '../streams/provisioning.js';
 import { ON_EVENT_METADATA, type OnEventMetadata } from './on-event.decorator.js';
 
 export interface MessagingModuleOptions {
@@ -49,7 +64,9 @@ export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
  * closes the connection.
  */
 @Injectable()
-export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class MessagingRuntime
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('Messaging');
   private readonly naming: Naming;
   private relay: OutboxRelay | undefined;
@@ -88,7 +105,9 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       });
       await this.relay.start();
     }
-    const orm = this.moduleRef.get<MikroORM>(this.options.ormToken ?? CoreMikroORM, { strict: false });
+    const orm = this.moduleRef.get<MikroORM>(this.options.ormToken ?? CoreMikroORM, {
+      strict: false,
+    });
     for (const handler of this.discoverHandlers()) {
       const runner = new ConsumerRunner({
         ...handler.meta,
@@ -129,7 +148,10 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private discoverHandlers(): { meta: OnEventMetadata; fn: EventHandlerFn<OnEventMetadata['event']> }[] {
+  private discoverHandlers(): {
+    meta: OnEventMetadata;
+    fn: EventHandlerFn<OnEventMetadata['event']>;
+  }[] {
     const found: { meta: OnEventMetadata; fn: EventHandlerFn<OnEventMetadata['event']> }[] = [];
     const consumers = new Set<string>();
     for (const wrapper of this.discovery.getProviders()) {
@@ -142,9 +164,14 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
         const meta = this.reflector.get<OnEventMetadata | undefined>(ON_EVENT_METADATA, method);
         if (!meta) continue;
         // Two handlers on one durable would split the events between them.
-        if (consumers.has(meta.consumer)) throw new Error(`two @OnEvent handlers share consumer "${meta.consumer}"`);
+        if (consumers.has(meta.consumer))
+          throw new Error(`two @OnEvent handlers share consumer "${meta.consumer}"`);
         consumers.add(meta.consumer);
-        found.push({ meta, fn: (event, em) => (method as EventHandlerFn<OnEventMetadata['event']>).call(instance, event, em) });
+        found.push({
+          meta,
+          fn: (event, em) =>
+            (method as EventHandlerFn<OnEventMetadata['event']>).call(instance, event, em),
+        });
       }
     }
     return found;
@@ -163,9 +190,17 @@ export class MessagingModule {
         {
           provide: NATS_CONNECTION,
           useFactory: () =>
-            connect({ servers: options.natsUrl, maxReconnectAttempts: -1, name: `boucle-${options.producer}` }),
+            connect({
+              servers: options.natsUrl,
+              maxReconnectAttempts: -1,
+              name: `boucle-${options.producer}`,
+            }),
         },
-        { provide: JETSTREAM, useFactory: (nc: NatsConnection) => jetstream(nc), inject: [NATS_CONNECTION] },
+        {
+          provide: JETSTREAM,
+          useFactory: (nc: NatsConnection) => jetstream(nc),
+          inject: [NATS_CONNECTION],
+        },
         {
           provide: JETSTREAM_MANAGER,
           useFactory: (nc: NatsConnection) => jetstreamManager(nc),

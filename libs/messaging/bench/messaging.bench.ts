@@ -1,0 +1,206 @@
+/**
+ * Measures, in one run on this machine: the raw PostgreSQL transaction rate, the
+ * raw JetStream publish rate, and the event backbone end to end through the code
+ * the services use (change + outbox row committed → relay → stream → consumer
+ * effect + inbox row committed). Prints a table, then one JSON line.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import pg from 'pg';
+import { ensureDeadLetterStream, ensureProducerStream } from '../src/index.js';
+import { testEnvironment } from '@boucle/testing';
+import { createBackbone, weighParcel } from '../test/harness.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
+const POOL = 16;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function rawPostgres(url: string): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: POOL });
+  await pool.query(
+    'CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL)',
+  );
+  const payload = randomBytes(64).toString('hex');
+  let count = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: POOL }, async () => {
+      const client = await pool.connect();
+      try {
+        while (performance.now() < deadline) {
+          await client.query('BEGIN');
+          await client.query('INSERT INTO bench_raw (payload) VALUES ($1)', [payload]);
+          await client.query('COMMIT');
+          count++;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const rate = count / ((performance.now() - start) / 1000);
+  await pool.end();
+  return rate;
+}
+
+async function rawJetStream(backbone: Awaited<ReturnType<typeof createBackbone>>): Promise<number> {
+  const name = `${backbone.naming.stream('inventory')}_RAW`;
+  const subject = `${backbone.naming.prefix}bench.raw`;
+  await backbone.jsm.streams.add({
+    name,
+    subjects: [subject],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+  });
+  const body = randomBytes(128).toString('hex'); // 256 bytes
+  const inFlight = 256;
+  let count = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < deadline) {
+        await backbone.js.publish(subject, body);
+        count++;
+      }
+    }),
+  );
+  const rate = count / ((performance.now() - start) / 1000);
+  await backbone.jsm.streams.delete(name);
+  return rate;
+}
+
+interface Phase {
+  events: number;
+  throughput: number;
+  p50: number;
+  p99: number;
+}
+
+/** Commits changes as fast as 16 connections allow (or at `ratePerSec`) and follows each to its effect. */
+async function backbonePhase(
+  backbone: Awaited<ReturnType<typeof createBackbone>>,
+  committedAt: Map<string, number>,
+  latencies: number[],
+  ratePerSec?: number,
+): Promise<Phase> {
+  committedAt.clear();
+  latencies.length = 0;
+  let seq = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: POOL }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const mine = seq++;
+        if (ratePerSec) {
+          // Paced: event n is due at start + n / rate.
+          const due = start + (mine / ratePerSec) * 1000;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        const id = await weighParcel(backbone.orm, mine * POOL + worker);
+        committedAt.set(id, performance.timeOrigin + performance.now());
+      }
+    }),
+  );
+  const events = committedAt.size;
+  while (latencies.length < events) await new Promise((resolve) => setTimeout(resolve, 20));
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    events,
+    throughput: events / elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
+}
+
+async function main(): Promise<void> {
+  const backbone = await createBackbone();
+  try {
+    const rawPg = await rawPostgres(backbone.db.url);
+    const rawJs = await rawJetStream(backbone);
+
+    await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+    await ensureDeadLetterStream(backbone.jsm, backbone.naming);
+    const committedAt = new Map<string, number>();
+    const latencies: number[] = [];
+    await backbone.relay({ batchSize: 256, pollIntervalMs: 1_000 }).start();
+    // The consumer runs in its own process, as a consuming service would.
+    const consumer = fork(
+      new URL('./consumer-process.ts', import.meta.url),
+      [backbone.db.url, testEnvironment().natsUrl, backbone.naming.prefix, '32'],
+      { execArgv: ['--import', 'tsx'] },
+    );
+    await new Promise<void>((resolve) => {
+      consumer.on('message', (message: 'ready' | [string, number][]) => {
+        if (message === 'ready') return resolve();
+        for (const [id, at] of message) {
+          const committed = committedAt.get(id);
+          if (committed !== undefined) latencies.push(at - committed);
+        }
+      });
+    });
+
+    const saturated = await backbonePhase(backbone, committedAt, latencies);
+    const half = await backbonePhase(backbone, committedAt, latencies, saturated.throughput / 2);
+    consumer.send('stop');
+    await new Promise((resolve) => consumer.once('exit', resolve));
+
+    const fmt = (n: number, digits = 0) =>
+      n.toLocaleString('en-US', { maximumFractionDigits: digits });
+    const rows: [string, string][] = [
+      ['raw PostgreSQL BEGIN/INSERT/COMMIT, pool 16', `${fmt(rawPg)} tx/s`],
+      ['raw JetStream publish, 256 B, 256 in flight', `${fmt(rawJs)} msg/s`],
+      [
+        'backbone end to end, saturated',
+        `${fmt(saturated.throughput)} events/s (${fmt(saturated.events)} events)`,
+      ],
+      [
+        '  commit-to-effect p50 / p99, saturated',
+        `${fmt(saturated.p50, 1)} / ${fmt(saturated.p99, 1)} ms`,
+      ],
+      [
+        'backbone at half that rate',
+        `${fmt(half.throughput)} events/s (${fmt(half.events)} events)`,
+      ],
+      ['  commit-to-effect p50 / p99, half rate', `${fmt(half.p50, 1)} / ${fmt(half.p99, 1)} ms`],
+      ['ratio backbone / raw PostgreSQL', fmt(saturated.throughput / rawPg, 2)],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\nmessaging benchmark (${seconds} s per phase)`);
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    console.log(
+      JSON.stringify({
+        benchmark: 'messaging',
+        seconds,
+        rawPostgresTxPerSec: Math.round(rawPg),
+        rawJetStreamPublishPerSec: Math.round(rawJs),
+        backboneEventsPerSec: Math.round(saturated.throughput),
+        saturatedP50Ms: round(saturated.p50),
+        saturatedP99Ms: round(saturated.p99),
+        halfRateEventsPerSec: Math.round(half.throughput),
+        halfRateP50Ms: round(half.p50),
+        halfRateP99Ms: round(half.p99),
+        ratio: round(saturated.throughput / rawPg, 3),
+      }),
+    );
+  } finally {
+    await backbone.dispose();
+  }
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+await main();
