@@ -46,6 +46,8 @@ export function createJestConfig(dir) {
     maxWorkers: 2,
     // Integration tests wait on conditions with their own deadlines; this only stops a hang.
     testTimeout: 180_000,
+    globalSetup: path.join(root, 'libs/testing/global-setup.js'),
+    globalTeardown: path.join(root, 'libs/testing/global-teardown.js'),
     projects: [
       project(dir, 'unit', ['<rootDir>/src/**/*.spec.ts']),
       project(dir, 'integration', ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'], {

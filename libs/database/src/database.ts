@@ -58,9 +58,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   if (!/^[a-z0-9_]+$/.test(name)) {
     throw new Error(`database name "${name}" must be lowercase letters, digits and underscores`);
   }
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -69,10 +67,18 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
         await client.query(`CREATE DATABASE "${name}"`);
       } catch (error) {
         // Two replicas starting together: the other one created it first.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
       }
     }
   } finally {
     await client.end();
   }
+}
+
+/** The same server and credentials, another database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { MikroORM, ormOptions, type DatabaseOptions, type NamedMigration } from '@boucle/database';
+import {
+  MikroORM,
+  ormOptions,
+  withDatabase,
+  type DatabaseOptions,
+  type NamedMigration,
+} from '@boucle/database';
 import { testEnvironment } from './environment.js';
 import { uniqueId } from './unique.js';
 
@@ -86,10 +92,4 @@ function fingerprint(migrations: readonly NamedMigration[]): string {
   for (const m of migrations)
     hash.update(m.name).update('\0').update(m.class.toString()).update('\0');
   return hash.digest('hex').slice(0, 16);
-}
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

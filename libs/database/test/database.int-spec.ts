@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { Migration } from '@mikro-orm/migrations';
+import { randomBytes } from 'node:crypto';
+import {
+  ensureDatabaseExists,
+  openDatabase,
+  withDatabase,
+  type NamedMigration,
+} from '../src/index.js';
+
+// The shared test helpers build on this library, so its own tests read the server directly.
+const admin =
+  process.env['TEST_POSTGRES_URL'] ?? 'postgres://boucle:boucle@127.0.0.1:5432/postgres';
+const uniqueId = () => `db${randomBytes(6).toString('hex')}`;
+
+class CreateSite extends Migration {
+  override up(): void {
+    this.addSql('CREATE TABLE site (id uuid PRIMARY KEY, name text NOT NULL)');
+  }
+}
+class AddSiteKind extends Migration {
+  override up(): void {
+    this.addSql("ALTER TABLE site ADD COLUMN kind text NOT NULL DEFAULT 'reuse-village'");
+  }
+}
+
+const migrations: NamedMigration[] = [
+  { name: 'Test20261123000001CreateSite', class: CreateSite },
+  { name: 'Test20261123000002AddSiteKind', class: AddSiteKind },
+];
+
+describe(openDatabase.name, () => {
+  const name = `test_${uniqueId()}`;
+  const url = withDatabase(admin, name);
+
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  });
+
+  it('should create a missing database and apply every migration at start, then none the second time', async () => {
+    const first = await openDatabase({ url, entities: [], migrations });
+    const columns = await first.em
+      .fork()
+      .execute<{ column_name: string }[]>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'site' ORDER BY column_name",
+      );
+    expect(columns.map((c) => c.column_name)).toEqual(['id', 'kind', 'name']);
+    await first.close();
+
+    const second = await openDatabase({ url, entities: [], migrations });
+    const applied = await second.em
+      .fork()
+      .execute<{ name: string }[]>('SELECT name FROM mikro_orm_migrations');
+    expect(applied.map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+    await second.close();
+  });
+
+  it('should survive replicas creating the same database at once', async () => {
+    const racing = withDatabase(admin, `test_${uniqueId()}`);
+    await Promise.all([
+      ensureDatabaseExists(racing),
+      ensureDatabaseExists(racing),
+      ensureDatabaseExists(racing),
+    ]);
+    const client = new pg.Client({ connectionString: racing });
+    await client.connect();
+    await client.end();
+    const cleanup = new pg.Client({ connectionString: admin });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE "${new URL(racing).pathname.slice(1)}" WITH (FORCE)`);
+    await cleanup.end();
+  });
+
+  it('should refuse a database name that is not a plain identifier', async () => {
+    await expect(ensureDatabaseExists(withDatabase(admin, 'bad"name'))).rejects.toThrow(
+      /lowercase/,
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export default async function globalTeardown() {
+  for (const container of globalThis.__boucleContainers ?? []) await container.stop();
+}
