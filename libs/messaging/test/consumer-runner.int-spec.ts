@@ -163,6 +163,7 @@ describe(ConsumerRunner.name, () => {
     it('should retry a failing handler with backoff, then dead-letter it after the bounded deliveries', async () => {
       const attempts = new Map<number, number>();
       const sut = backbone.runner({
+        batchSize: 1,
         maxDeliveries: 3,
         handler: async (event, em) => {
           const seq = event.data.seq;
@@ -189,6 +190,27 @@ describe(ConsumerRunner.name, () => {
       const msg = await dlq.next({ expires: 5_000 });
       expect(msg?.headers?.get(DEAD_LETTER_HEADERS.reason)).toMatch(
         /handler failed 3 times: Error: always fails/,
+      );
+    });
+
+    it('should handle a failing event of a batch on its own and apply the others once', async () => {
+      const sut = backbone.runner({
+        concurrency: 1,
+        batchSize: 64,
+        maxDeliveries: 2,
+        handler: async (event, em) => {
+          await applyEffect(event, em);
+          if (event.data.seq === 25) throw new Error('poison in the middle');
+        },
+      });
+      await Promise.all(Array.from({ length: 50 }, (_, i) => publishRaw(validEvent(i))));
+      await sut.start();
+
+      await eventually(async () =>
+        expect(await streamCount(backbone.jsm, backbone.naming.deadLetterStream())).toBe(1),
+      );
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 49, distinct: 49 }),
       );
     });
 

@@ -22,6 +22,11 @@ export type EventHandlerFn<TDef extends EventDefinition> = (
   em: EntityManager,
 ) => Promise<void>;
 
+interface Received<TDef extends EventDefinition> {
+  msg: JsMsg;
+  envelope: EventEnvelope<z.output<TDef['schema']>>;
+}
+
 export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
   /** Durable name shared by every replica of the consuming service, e.g. `matching.hold-placed`. */
   consumer: string;
@@ -31,8 +36,13 @@ export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
   js: JetStreamClient;
   jsm: JetStreamManager;
   naming: Naming;
-  /** Messages handled at once by this replica; each in its own transaction. */
+  /** Transactions this replica runs at once. */
   concurrency?: number;
+  /**
+   * Messages that arrive together are handled in one transaction, up to this many
+   * (each handler still gets its own context). 1 gives one transaction per event.
+   */
+  batchSize?: number;
   /** Deliveries before a failing message is dead-lettered. */
   maxDeliveries?: number;
   /** Redelivery delay after a handler failure grows from this. */
@@ -63,6 +73,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
+  private readonly batchSize: number;
   private readonly maxDeliveries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -70,7 +81,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   readonly durable: string;
 
   constructor(private readonly options: ConsumerRunnerOptions<TDef>) {
-    this.concurrency = options.concurrency ?? 1;
+    this.concurrency = options.concurrency ?? 4;
+    this.batchSize = options.batchSize ?? 32;
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
@@ -90,7 +102,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       ack_wait: nanos(this.ackWaitMs),
       // Our own count dead-letters first; the broker's limit is only a backstop.
       max_deliver: this.maxDeliveries + 2,
-      max_ack_pending: Math.max(1_000, this.concurrency * 4),
+      max_ack_pending: Math.max(1_000, this.concurrency * this.batchSize * 4),
     };
     try {
       await jsm.consumers.info(stream, this.durable);
@@ -113,7 +125,9 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       this.options.naming.stream(this.options.event.producer),
       this.durable,
     );
-    this.messages = await consumer.consume({ max_messages: Math.max(64, this.concurrency * 2) });
+    // Enough buffered to fill every batch, not so much that messages wait out their ack_wait.
+    const buffered = Math.min(1_024, Math.max(64, this.concurrency * this.batchSize));
+    this.messages = await consumer.consume({ max_messages: buffered });
     this.running = true;
     this.loop = this.run(this.messages);
   }
@@ -127,6 +141,14 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
+    let batch: JsMsg[] = [];
+    const dispatch = () => {
+      const taken = batch;
+      batch = [];
+      const task = this.handleBatch(taken).catch((error: unknown) => this.reportError(error));
+      this.inFlight.add(task);
+      void task.finally(() => this.inFlight.delete(task));
+    };
     try {
       for await (const msg of messages) {
         if (!this.running) {
@@ -134,47 +156,64 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
           safely(() => msg.nak());
           continue;
         }
-        const task = this.handle(msg).catch((error: unknown) =>
-          this.reportError(error, msg.subject),
-        );
-        this.inFlight.add(task);
-        void task.finally(() => this.inFlight.delete(task));
+        batch.push(msg);
+        // A batch closes when full or when nothing more is waiting in the buffer.
+        if (batch.length >= this.batchSize || messages.getPending() === 0) dispatch();
         if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       }
     } catch (error) {
       this.reportError(error);
     }
+    for (const msg of batch) safely(() => msg.nak());
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    const { event, consumer } = this.options;
-    const validation = validateEvent(event, msg.data);
-    if (!validation.ok) {
-      await this.deadLetter(msg, validation.reason);
-      return;
+  /**
+   * Handles messages that arrived together in one transaction, each handler in a
+   * fresh context: one commit instead of one per event. If any handler fails, the
+   * whole transaction rolls back and each message is handled again on its own, so
+   * a failure only ever costs its own message.
+   */
+  private async handleBatch(msgs: JsMsg[]): Promise<void> {
+    const ready: Received<TDef>[] = [];
+    for (const msg of msgs) {
+      const received = await this.admit(msg);
+      if (received) ready.push(received);
     }
-    const envelope = validation.envelope;
-    const deliveries = msg.info.deliveryCount;
-    if (deliveries > this.maxDeliveries) {
-      await this.deadLetter(msg, `gave up after ${deliveries - 1} deliveries without an ack`);
-      return;
-    }
+    if (ready.length === 0) return;
+    if (ready.length === 1) return this.handleOne(ready[0]!);
 
-    // Slow handlers keep their message: tell the broker we are still on it.
-    const heartbeat = setInterval(
-      () => safely(() => msg.working()),
-      Math.max(100, this.ackWaitMs / 3),
-    );
+    const heartbeat = this.heartbeat(ready.map((r) => r.msg));
+    try {
+      await this.options.orm.em.fork().transactional(async (tx) => {
+        const fresh = await this.recordInInbox(
+          tx,
+          ready.map((r) => r.envelope.id),
+        );
+        for (const { envelope } of ready) {
+          // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
+          if (!fresh.delete(envelope.id)) continue;
+          const em = tx.fork({ keepTransactionContext: true, clear: true });
+          await this.options.handler(envelope, em);
+          await em.flush();
+        }
+      });
+    } catch {
+      clearInterval(heartbeat);
+      for (const received of ready) await this.handleOne(received);
+      return;
+    }
+    clearInterval(heartbeat);
+    for (const { msg, envelope } of ready) await this.settle(msg, envelope);
+  }
+
+  private async handleOne({ msg, envelope }: Received<TDef>): Promise<void> {
+    const deliveries = msg.info.deliveryCount;
+    const heartbeat = this.heartbeat([msg]);
     try {
       await this.options.orm.em.fork().transactional(async (em) => {
-        const inserted = await em.execute<{ event_id: string }[]>(
-          `INSERT INTO ${INBOX_TABLE} (consumer, event_id, subject) VALUES (?, ?, ?)
-           ON CONFLICT DO NOTHING RETURNING event_id`,
-          [consumer, envelope.id, event.subject],
-          'all',
-        );
+        const fresh = await this.recordInInbox(em, [envelope.id]);
         // Already applied by an earlier delivery whose ack was lost.
-        if (inserted.length === 0) return;
+        if (fresh.size === 0) return;
         await this.options.handler(envelope, em);
       });
     } catch (error) {
@@ -188,6 +227,50 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       return;
     }
     clearInterval(heartbeat);
+    await this.settle(msg, envelope);
+  }
+
+  /** Validation at the edge: poison and messages redelivered too often go to the dead letters. */
+  private async admit(msg: JsMsg): Promise<Received<TDef> | undefined> {
+    const validation = validateEvent(this.options.event, msg.data);
+    if (!validation.ok) {
+      await this.deadLetter(msg, validation.reason);
+      return undefined;
+    }
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries > this.maxDeliveries) {
+      await this.deadLetter(msg, `gave up after ${deliveries - 1} deliveries without an ack`);
+      return undefined;
+    }
+    return { msg, envelope: validation.envelope };
+  }
+
+  /** Inserts the inbox rows; returns the ids not seen before by this consumer. */
+  private async recordInInbox(em: EntityManager, ids: string[]): Promise<Set<string>> {
+    const { consumer, event } = this.options;
+    const inserted = await em.execute<{ event_id: string }[]>(
+      `INSERT INTO ${INBOX_TABLE} (consumer, event_id, subject)
+       VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      ids.flatMap((id) => [consumer, id, event.subject]),
+      'all',
+    );
+    return new Set(inserted.map((row) => row.event_id));
+  }
+
+  /** Slow handlers keep their messages: tell the broker we are still on them. */
+  private heartbeat(msgs: JsMsg[]): NodeJS.Timeout {
+    return setInterval(
+      () => msgs.forEach((msg) => safely(() => msg.working())),
+      Math.max(100, this.ackWaitMs / 3),
+    );
+  }
+
+  /** Only after the commit: observers first, then the ack. */
+  private async settle(
+    msg: JsMsg,
+    envelope: EventEnvelope<z.output<TDef['schema']>>,
+  ): Promise<void> {
     await this.options.hooks?.afterCommit?.(envelope);
     safely(() => msg.ack());
   }
