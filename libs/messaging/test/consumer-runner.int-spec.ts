@@ -90,18 +90,20 @@ describe(ConsumerRunner.name, () => {
         await runner.start();
       }
       await incarnation();
-      await weighParcels(backbone.orm, 2_000);
-
-      await eventually(
-        async () => {
-          expect(killed.size).toBe(100);
-          expect((await effectCounts(backbone.orm)).distinct).toBe(2_000);
-        },
-        { timeoutMs: 120_000 },
-      );
-      expect(await effectCounts(backbone.orm)).toEqual({ rows: 2_000, distinct: 2_000 });
-      await Promise.all(backbone.runners.map((r) => r.stop()));
-      await Promise.all(connections.filter((nc) => !nc.isClosed()).map((nc) => nc.close()));
+      try {
+        await weighParcels(backbone.orm, 2_000);
+        await eventually(
+          async () => {
+            expect(killed.size).toBe(100);
+            expect((await effectCounts(backbone.orm)).distinct).toBe(2_000);
+          },
+          { timeoutMs: 120_000 },
+        );
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 2_000, distinct: 2_000 });
+      } finally {
+        await Promise.all(backbone.runners.map((r) => r.stop()));
+        await Promise.all(connections.filter((nc) => !nc.isClosed()).map((nc) => nc.close()));
+      }
     });
 
     it('should dead-letter 10 malformed events with their reason and apply the 1,000 valid ones', async () => {
@@ -231,6 +233,29 @@ describe(ConsumerRunner.name, () => {
         expect(await effectCounts(backbone.orm)).toEqual({ rows: 1, distinct: 1 }),
       );
       expect(calls).toBe(1);
+      // Without heartbeats the broker would have redelivered it twice while the handler ran.
+      const info = await backbone.jsm.consumers.info(
+        backbone.naming.stream('inventory'),
+        sut.durable,
+      );
+      expect(info.delivered.consumer_seq).toBe(1);
+      expect(info.num_redelivered).toBe(0);
+    });
+
+    it('should recover when its durable consumer is deleted under it', async () => {
+      const sut = backbone.runner({ retryBaseMs: 50, retryMaxMs: 200 });
+      await sut.start();
+      await publishRaw(validEvent(1));
+      await eventually(async () => expect((await effectCounts(backbone.orm)).rows).toBe(1));
+
+      await backbone.jsm.consumers.delete(backbone.naming.stream('inventory'), sut.durable);
+      await publishRaw(validEvent(2));
+
+      // Re-provisioned from the start of the stream: event 1 again, but the inbox stops a second effect.
+      await eventually(async () =>
+        expect(await effectCounts(backbone.orm)).toEqual({ rows: 2, distinct: 2 }),
+      );
+      expect(sut.active).toBe(true);
     });
 
     it('should share the work between replicas of one durable consumer', async () => {

@@ -42,6 +42,20 @@ describe(OutboxRelay.name, () => {
       expect(await streamCount(backbone.jsm, stream)).toBe(500);
     });
 
+    it('should be woken by NOTIFY on commit rather than waiting for its timed poll', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      const sut = backbone.relay({ pollIntervalMs: 600_000 });
+      await sut.start();
+      await sut.drain();
+
+      await weighParcels(backbone.orm, 10);
+
+      // Far inside the ten-minute poll: only the notification can have woken it.
+      await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0), {
+        timeoutMs: 10_000,
+      });
+    });
+
     it('should publish rows committed out of id order (the lower id committing last)', async () => {
       await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
       const sut = backbone.relay();

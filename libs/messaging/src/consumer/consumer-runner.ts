@@ -70,6 +70,8 @@ export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
 export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   private messages: ConsumerMessages | undefined;
   private running = false;
+  private stopped = false;
+  private wakeSupervisor: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
@@ -100,44 +102,96 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       deliver_policy: DeliverPolicy.All,
       filter_subject: naming.subject(event),
       ack_wait: nanos(this.ackWaitMs),
-      // Our own count dead-letters first; the broker's limit is only a backstop.
-      max_deliver: this.maxDeliveries + 2,
+      // Unlimited: only this runner decides when a message is dead, so none is dropped silently.
+      max_deliver: -1,
       max_ack_pending: Math.max(1_000, this.concurrency * this.batchSize * 4),
     };
     try {
-      await jsm.consumers.info(stream, this.durable);
-      await jsm.consumers.update(stream, this.durable, config);
+      await jsm.consumers.add(stream, config);
     } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === 10014)) throw error;
-      try {
-        await jsm.consumers.add(stream, config);
-      } catch (addError) {
-        // Another replica added it first with the same configuration.
-        if (!(addError instanceof JetStreamApiError && addError.code === 10148)) throw addError;
-      }
+      // It exists with other settings (a newer release of this service changed them): apply ours.
+      if (!(error instanceof JetStreamApiError && error.code === 10148)) throw error;
+      await jsm.consumers.update(stream, this.durable, config);
     }
   }
 
+  /**
+   * Starts pulling. The first provisioning error is thrown to the caller; after
+   * that, a consumer or stream that disappears, or a connection that closes and
+   * reopens, is recovered by re-provisioning with backoff.
+   */
   async start(): Promise<void> {
     if (this.running) return;
+    this.stopped = false;
+    const messages = await this.open();
+    if (this.stopped) {
+      await messages.close();
+      return;
+    }
+    this.running = true;
+    this.loop = this.supervise(messages);
+  }
+
+  /** True while messages are being pulled. */
+  get active(): boolean {
+    return this.running && this.messages !== undefined;
+  }
+
+  /**
+   * Stops pulling, lets the handlers in hand finish and ack (up to `deadlineMs`),
+   * and gives back what was buffered.
+   */
+  async stop(deadlineMs = 30_000): Promise<void> {
+    this.stopped = true;
+    this.running = false;
+    this.wakeSupervisor?.();
+    await this.messages?.close().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+    await Promise.race([Promise.allSettled([this.loop, ...this.inFlight]), deadline]);
+    clearTimeout(timer);
+  }
+
+  private async open(): Promise<ConsumerMessages> {
     await this.provision();
     const consumer = await this.options.js.consumers.get(
       this.options.naming.stream(this.options.event.producer),
       this.durable,
     );
-    // Enough buffered to fill every batch, not so much that messages wait out their ack_wait.
-    const buffered = Math.min(1_024, Math.max(64, this.concurrency * this.batchSize));
-    this.messages = await consumer.consume({ max_messages: buffered });
-    this.running = true;
-    this.loop = this.run(this.messages);
+    // Enough buffered to fill the batches in hand, not so much that messages wait out their ack_wait.
+    const buffered = Math.min(512, Math.max(16, this.concurrency * this.batchSize));
+    // A deleted consumer or stream ends the iteration instead of waiting forever; we then re-provision.
+    const messages = await consumer.consume({
+      max_messages: buffered,
+      abort_on_missing_resource: true,
+    });
+    this.messages = messages;
+    return messages;
   }
 
-  /** Stops pulling, lets the handlers in hand finish and ack, and gives back what was buffered. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.messages?.close().catch(() => undefined);
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+  private async supervise(first: ConsumerMessages): Promise<void> {
+    let messages: ConsumerMessages | undefined = first;
+    for (let attempt = 0; this.running;) {
+      if (messages) {
+        await this.run(messages);
+        this.messages = undefined;
+        attempt = 0;
+      }
+      if (!this.running) break;
+      this.reportError(new Error(`consumer ${this.durable} stopped receiving; re-provisioning`));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoffMs(attempt++, this.retryBaseMs, this.retryMaxMs));
+        this.wakeSupervisor = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (!this.running) break;
+      messages = await this.open().catch((error: unknown) => {
+        this.reportError(error);
+        return undefined;
+      });
+    }
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
@@ -230,16 +284,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     await this.settle(msg, envelope);
   }
 
-  /** Validation at the edge: poison and messages redelivered too often go to the dead letters. */
+  /** Validation at the edge: poison goes to the dead letters with the reason. */
   private async admit(msg: JsMsg): Promise<Received<TDef> | undefined> {
     const validation = validateEvent(this.options.event, msg.data);
     if (!validation.ok) {
       await this.deadLetter(msg, validation.reason);
-      return undefined;
-    }
-    const deliveries = msg.info.deliveryCount;
-    if (deliveries > this.maxDeliveries) {
-      await this.deadLetter(msg, `gave up after ${deliveries - 1} deliveries without an ack`);
       return undefined;
     }
     return { msg, envelope: validation.envelope };
@@ -290,7 +339,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       });
     } catch (error) {
       this.reportError(error, msg.subject);
-      safely(() => msg.nak(this.retryBaseMs));
+      // Kept, not dropped: the broker delivers it again later and we try the dead letter again.
+      safely(() => msg.nak(backoffMs(msg.info.deliveryCount, this.retryBaseMs, this.retryMaxMs)));
       return;
     }
     this.options.hooks?.deadLettered?.(reason, msg);

@@ -73,6 +73,7 @@ export class MessagingRuntime
   private readonly runners: ConsumerRunner[] = [];
   private pendingStarts = 0;
   private stopping = false;
+  private wake: (() => void) | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -87,9 +88,9 @@ export class MessagingRuntime
     this.naming = new Naming(options.subjectPrefix ?? '');
   }
 
-  /** True once every consumer is pulling; readiness checks read this. */
+  /** True while the connection is open and every consumer is pulling; readiness checks read this. */
   get ready(): boolean {
-    return this.pendingStarts === 0 && !this.nc.isClosed();
+    return !this.nc.isClosed() && this.pendingStarts === 0 && this.runners.every((r) => r.active);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -126,6 +127,7 @@ export class MessagingRuntime
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
     await Promise.allSettled(this.runners.map((r) => r.stop()));
     await this.relay?.stop();
   }
@@ -143,7 +145,13 @@ export class MessagingRuntime
         return;
       } catch (error) {
         this.logger.warn(`${consumer}: cannot start yet (${String(error)}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 200, 10_000)));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoffMs(attempt, 200, 10_000));
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   }

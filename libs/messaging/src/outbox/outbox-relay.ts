@@ -65,14 +65,14 @@ export class OutboxRelay {
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.pool = new pg.Pool({ ...connectionSettings(options.databaseUrl), max: 2 });
     this.pool.on('error', (error) => this.reportError(error));
   }
 
   async start(): Promise<void> {
     if (this.running) return;
-    this.running = true;
     await this.listen();
+    this.running = true;
     this.loop = this.run();
   }
 
@@ -87,13 +87,13 @@ export class OutboxRelay {
     await this.pool.end();
   }
 
-  /** Publishes every row that is due now; returns how many were acknowledged. */
+  /** Publishes every row that is due now (until stopped); returns how many were acknowledged. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const { claimed, published } = await this.publishBatch();
       total += published;
-      if (claimed < this.batchSize) return total;
+      if (claimed < this.batchSize || (this.loop !== undefined && !this.running)) return total;
     }
   }
 
@@ -191,13 +191,18 @@ export class OutboxRelay {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    const client = new pg.Client(connectionSettings(this.options.databaseUrl));
     client.on('notification', () => this.notify());
     // A lost LISTEN connection is not fatal: the timed poll carries on and we reconnect.
+    const forget = () => {
+      if (this.listener === client) this.listener = undefined;
+    };
     client.on('error', (error) => {
       this.reportError(error);
-      if (this.listener === client) this.listener = undefined;
+      forget();
+      void client.end().catch(() => undefined);
     });
+    client.on('end', forget);
     await client.connect();
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.listener = client;
@@ -231,4 +236,19 @@ export class OutboxRelay {
   private reportError(error: unknown): void {
     this.options.onError?.(error);
   }
+}
+
+/**
+ * The relay holds row locks while it publishes: a relay whose host vanishes must
+ * not keep them for the hours TCP takes to notice, and no query may hang the loop.
+ */
+function connectionSettings(url: string): pg.ClientConfig {
+  return {
+    connectionString: url,
+    keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 30_000,
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+  };
 }

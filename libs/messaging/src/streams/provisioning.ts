@@ -86,8 +86,10 @@ async function ensureStream(
     try {
       await jsm.streams.add(config);
     } catch (addError) {
-      // Another replica created it between our look-up and our add.
+      // Another replica created it between our look-up and our add, perhaps with older settings.
       if (!(addError instanceof JetStreamApiError && addError.code === 10058)) throw addError;
+      const current = await jsm.streams.info(config.name);
+      await jsm.streams.update(config.name, { ...current.config, ...config });
     }
   }
 }
