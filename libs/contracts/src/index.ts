@@ -2,3 +2,4 @@ export * from './envelope.js';
 export * from './subjects.js';
 export * from './event-definition.js';
 export * from './events/index.js';
+export * from './rpc/index.js';

@@ -8,3 +8,5 @@ export * from './consumer/validate-event.js';
 export * from './consumer/consumer-runner.js';
 export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';
+export * from './rpc/rpc-server.js';
+export * from './rpc/rpc-client.js';

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, LogLevel } from '@nestjs/common';
+import { RpcServer } from '@boucle/messaging';
+import { AppModule } from './app.module.js';
+import type { InventoryConfig } from './config/inventory.config.js';
+
+const LEVELS: Record<InventoryConfig['LOG_LEVEL'], LogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** The inventory service: HTTP for health and metrics, NATS request/reply for commands. */
+export async function createInventoryApp(config: InventoryConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: LEVELS[config.LOG_LEVEL],
+  });
+  app.connectMicroservice(
+    {
+      strategy: new RpcServer(
+        { servers: config.NATS_URL, queue: 'inventory', maxReconnectAttempts: -1 },
+        config.SUBJECT_PREFIX,
+      ),
+    },
+    { inheritAppConfig: true },
+  );
+  app.enableShutdownHooks();
+  await app.init();
+  await app.startAllMicroservices();
+  return app;
+}

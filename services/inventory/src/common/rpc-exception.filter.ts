@@ -1,0 +1,34 @@
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
+import type { RpcErrorBody } from '@boucle/contracts';
+import { InventoryError } from './errors.js';
+
+/**
+ * Every failure of a request becomes a typed answer. Database guards that fire
+ * (a balance that would go negative, a duplicate serial) are refusals, not
+ * crashes; anything unexpected is logged and answered as `internal`.
+ */
+@Catch()
+export class InventoryRpcExceptionFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('InventoryRpc');
+
+  catch(exception: unknown): Observable<RpcErrorBody> {
+    return throwError(() => this.toBody(exception));
+  }
+
+  private toBody(exception: unknown): RpcErrorBody {
+    if (exception instanceof InventoryError) return exception.toBody();
+    const code = (exception as { code?: string } | null)?.code;
+    if (code === '23514') {
+      return { code: 'insufficient-quantity', message: 'not enough stock for this movement' };
+    }
+    if (code === '23505') {
+      return { code: 'conflict', message: 'this already exists' };
+    }
+    if (code === '23503') {
+      return { code: 'not-found', message: 'a referenced record does not exist' };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return { code: 'internal', message: 'internal error' };
+  }
+}

@@ -1,0 +1,58 @@
+import { InventoryError } from '../common/errors.js';
+import { allowedNext, assertPlainMove, assertTransition, LIFECYCLES } from './lifecycle.js';
+
+describe('LIFECYCLES', () => {
+  it.each(Object.entries(LIFECYCLES))(
+    'should only lead %s to states of its own lifecycle',
+    (_kind, lifecycle) => {
+      for (const targets of Object.values(lifecycle.next)) {
+        for (const target of targets) expect(lifecycle.next).toHaveProperty([target]);
+      }
+      for (const state of [...lifecycle.holdable, lifecycle.handedOver])
+        expect(lifecycle.next).toHaveProperty([state]);
+    },
+  );
+
+  it('should let a medical aid become available only from certified', () => {
+    const into = Object.entries(LIFECYCLES.item.next)
+      .filter(([, next]) => next.includes('available'))
+      .map(([from]) => from);
+    expect(into.sort()).toEqual(['certified', 'held']);
+  });
+});
+
+describe(assertTransition.name, () => {
+  it('should accept a transition of the lifecycle', () => {
+    expect(() => assertTransition('pool', 'washing', 'washed')).not.toThrow();
+  });
+
+  it('should refuse an illegal transition naming the current and allowed states', () => {
+    try {
+      assertTransition('item', 'received', 'available', 'wheelchair SN-1');
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InventoryError);
+      const body = (error as InventoryError).toBody();
+      expect(body).toMatchObject({
+        code: 'invalid-transition',
+        currentState: 'received',
+        allowedStates: allowedNext('item', 'received'),
+      });
+      expect(body.message).toBe(
+        'wheelchair SN-1 is received: it cannot become available (allowed next: triaged, parts-donor, scrapped)',
+      );
+    }
+  });
+});
+
+describe(assertPlainMove.name, () => {
+  it('should refuse to skip a refurbishment gate with a plain move', () => {
+    expect(() => assertPlainMove('item', 'certified', 'available')).toThrow(
+      /cannot become available/,
+    );
+  });
+
+  it('should allow an unguarded move', () => {
+    expect(() => assertPlainMove('lot', 'collected', 'stored')).not.toThrow();
+  });
+});

@@ -1,0 +1,129 @@
+import type { GoodKind } from '@boucle/contracts';
+import { invalidTransition } from '../common/errors.js';
+
+interface Lifecycle {
+  /** from → the states it may go to next */
+  readonly next: Readonly<Record<string, readonly string[]>>;
+  /** States only dedicated commands may enter (refurbishment gates, holds, returns), never a plain move. */
+  readonly guarded: ReadonlySet<string>;
+  /** Where quantity may be held for a taker. */
+  readonly holdable: ReadonlySet<string>;
+  /** Where a hold's quantity goes when it is handed over. */
+  readonly handedOver: string;
+}
+
+/**
+ * The lifecycles of the four kinds of goods (DESIGN.md). Every change of state is
+ * a ledger movement checked against these tables, so an illegal transition is
+ * refused with the current state and the allowed ones.
+ */
+export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
+  item: {
+    next: {
+      collected: ['received'],
+      received: ['triaged', 'parts-donor', 'scrapped'],
+      triaged: ['refurbishing'],
+      refurbishing: ['quality-checked', 'scrapped'],
+      'quality-checked': ['disinfected', 'refurbishing'],
+      disinfected: ['certified'],
+      certified: ['available'],
+      available: ['held'],
+      held: ['available', 'handed-over'],
+      'handed-over': ['returned'],
+      returned: ['received'],
+      'parts-donor': ['scrapped'],
+      scrapped: [],
+    },
+    guarded: new Set([
+      'triaged',
+      'parts-donor',
+      'quality-checked',
+      'disinfected',
+      'certified',
+      'available',
+      'held',
+      'handed-over',
+      'returned',
+    ]),
+    holdable: new Set(['available']),
+    handedOver: 'handed-over',
+  },
+  lot: {
+    next: {
+      offered: ['held', 'collected', 'diverted'],
+      collected: ['stored'],
+      stored: ['available', 'diverted'],
+      available: ['held', 'diverted'],
+      held: ['offered', 'available', 'handed-over'],
+      'handed-over': [],
+      diverted: [],
+    },
+    guarded: new Set(['held', 'handed-over']),
+    holdable: new Set(['offered', 'available']),
+    handedOver: 'handed-over',
+  },
+  pool: {
+    next: {
+      returned: ['collected'],
+      collected: ['washing'],
+      washing: ['washed', 'broken'],
+      washed: ['available'],
+      available: ['held', 'delivered'],
+      held: ['available', 'delivered'],
+      delivered: [],
+      broken: [],
+    },
+    guarded: new Set(['held']),
+    holdable: new Set(['available']),
+    handedOver: 'delivered',
+  },
+  bulk: {
+    next: {
+      collected: ['transformed', 'available'],
+      transformed: [],
+      available: ['held', 'delivered'],
+      held: ['available', 'delivered'],
+      delivered: [],
+    },
+    guarded: new Set(['held']),
+    holdable: new Set(['available']),
+    handedOver: 'delivered',
+  },
+};
+
+export function allowedNext(kind: GoodKind, from: string): readonly string[] {
+  return LIFECYCLES[kind].next[from] ?? [];
+}
+
+export function isState(kind: GoodKind, state: string): boolean {
+  return state in LIFECYCLES[kind].next;
+}
+
+/** Throws unless `from → to` is a transition of this kind's lifecycle. */
+export function assertTransition(
+  kind: GoodKind,
+  from: string,
+  to: string,
+  what = `this ${kind}`,
+): void {
+  const allowed = allowedNext(kind, from);
+  if (!allowed.includes(to)) throw invalidTransition(what, from, to, allowed);
+}
+
+/** A plain move must not skip the commands that guard some states (gates, holds). */
+export function assertPlainMove(
+  kind: GoodKind,
+  from: string,
+  to: string,
+  what = `this ${kind}`,
+): void {
+  assertTransition(kind, from, to, what);
+  if (LIFECYCLES[kind].guarded.has(to)) {
+    throw invalidTransition(
+      what,
+      from,
+      to,
+      allowedNext(kind, from).filter((s) => !LIFECYCLES[kind].guarded.has(s)),
+    );
+  }
+}

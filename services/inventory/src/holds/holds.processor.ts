@@ -1,0 +1,26 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { HOLDS_QUEUE, HoldJob, type ExpireHoldPayload, type HoldJobName } from './holds.jobs.js';
+import { HoldsService } from './holds.service.js';
+
+/** BullMQ in, thin: each job name goes to the service. */
+@Processor(HOLDS_QUEUE, { concurrency: 16 })
+export class HoldsProcessor extends WorkerHost {
+  constructor(private readonly holds: HoldsService) {
+    super();
+  }
+
+  override async process(job: Job<ExpireHoldPayload, unknown, HoldJobName>): Promise<unknown> {
+    const name = job.name;
+    switch (name) {
+      case HoldJob.expire:
+        return this.holds.expire(job.data.holdId);
+      case HoldJob.sweep:
+        return this.holds.sweep();
+      default: {
+        const unknown: never = name;
+        throw new Error(`unknown job ${String(unknown)} on ${HOLDS_QUEUE}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { z } from 'zod';
+import {
+  InventoryHoldHandedOverV1,
+  InventoryHoldPlacedV1,
+  InventoryHoldReleasedV1,
+  type Actor,
+  type HandOverHoldV1,
+  type PlaceHoldV1,
+  type ReleaseHoldV1,
+} from '@boucle/contracts';
+import { MikroORM, type EntityManager } from '@boucle/database';
+import { recordEvent } from '@boucle/messaging';
+import { assertActsFor } from '../common/actor.js';
+import { InventoryError, insufficientQuantity, notFound, validation } from '../common/errors.js';
+import { describeGood, loadGood } from '../goods/good.js';
+import { LIFECYCLES } from '../goods/lifecycle.js';
+import { normalise, StockService } from '../goods/stock.service.js';
+import { expireJobOptions, HOLDS_QUEUE, HoldJob, type ExpireHoldPayload } from './holds.jobs.js';
+
+interface HoldRow {
+  id: string;
+  good_id: string;
+  from_state: string;
+  location_id: string;
+  quantity: string;
+  holder_id: string;
+  reservation_id: string | null;
+  expires_at: Date;
+  status: 'active' | 'released' | 'handed-over';
+}
+
+const SYSTEM: Actor = { userId: 'inventory', role: 'system', organisationId: null };
+
+/**
+ * Holds: the only lock on stock. Placing one moves the quantity into `held`
+ * through the ledger, so the balance guard in the database makes holding more
+ * than there is impossible, whatever the concurrency. Each hold ends exactly
+ * once: released (with a reason), expired by its job, or handed over.
+ */
+@Injectable()
+export class HoldsService {
+  private readonly logger = new Logger(HoldsService.name);
+
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    private readonly stock: StockService,
+    @InjectQueue(HOLDS_QUEUE) private readonly queue: Queue<ExpireHoldPayload>,
+  ) {}
+
+  async place(cmd: z.output<typeof PlaceHoldV1>): Promise<{ holdId: string; expiresAt: string }> {
+    const result = await this.orm.em.fork().transactional(async (em) => {
+      const good = await loadGood(em, cmd.goodId);
+      assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
+      if (good.kind === 'item' && cmd.quantity !== '1')
+        throw validation('quantity', 'an item is held as a whole: 1');
+      const lifecycle = LIFECYCLES[good.kind];
+      // The place with the most available; the guarded move below settles any race for it.
+      const [source] = await em.execute<{ state: string; location_id: string }[]>(
+        `SELECT state, location_id FROM stock_balance
+          WHERE good_id = ? AND state = ANY(?::text[]) AND quantity >= ?
+          ORDER BY quantity DESC LIMIT 1`,
+        [good.id, `{${[...lifecycle.holdable].join(',')}}`, cmd.quantity],
+      );
+      if (!source) {
+        throw insufficientQuantity(
+          `${describeGood(good)}: less than ${cmd.quantity} ${good.unit} is ${[...lifecycle.holdable].join(' or ')}`,
+        );
+      }
+      const holdId = randomUUID();
+      const [hold] = await em.execute<{ expires_at: Date }[]>(
+        `INSERT INTO hold (id, good_id, from_state, location_id, quantity, holder_id, reservation_id, expires_at,
+                           status, actor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp() + ? * interval '1 second', 'active', ?)
+         RETURNING expires_at`,
+        [
+          holdId,
+          good.id,
+          source.state,
+          source.location_id,
+          cmd.quantity,
+          cmd.holderId,
+          cmd.reservationId ?? null,
+          cmd.ttlSeconds,
+          JSON.stringify(cmd.actor),
+        ],
+      );
+      await this.stock.move(em, {
+        good,
+        quantity: cmd.quantity,
+        from: { state: source.state, locationId: source.location_id },
+        to: { state: 'held', locationId: source.location_id },
+        reason: `held for ${cmd.holderId}`,
+        actor: cmd.actor,
+        cause: { type: 'command', id: holdId },
+        holdId,
+      });
+      const expiresAt = new Date(hold!.expires_at).toISOString();
+      await recordEvent(
+        em,
+        InventoryHoldPlacedV1,
+        {
+          holdId,
+          goodId: good.id,
+          holderId: cmd.holderId,
+          quantity: normalise(cmd.quantity),
+          unit: good.unit,
+          expiresAt,
+          reservationId: cmd.reservationId ?? null,
+        },
+        { actor: cmd.actor },
+      );
+      return { holdId, expiresAt };
+    });
+    // Scheduled after the commit: a job must never point at a hold that was rolled back.
+    // Were this process to die right here, the sweep releases the hold instead.
+    await this.scheduleExpiry(result.holdId, new Date(result.expiresAt));
+    return result;
+  }
+
+  async release(
+    cmd: z.output<typeof ReleaseHoldV1>,
+  ): Promise<{ holdId: string; status: 'released' }> {
+    await this.orm.em.fork().transactional(async (em) => {
+      const hold = await this.loadHold(em, cmd.holdId);
+      const good = await loadGood(em, hold.good_id);
+      assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
+      await this.end(em, hold, 'released', cmd.reason, cmd.actor);
+    });
+    await this.queue.remove(expireJobOptions(cmd.holdId, 0).jobId).catch(() => undefined);
+    return { holdId: cmd.holdId, status: 'released' };
+  }
+
+  async handOver(
+    cmd: z.output<typeof HandOverHoldV1>,
+  ): Promise<{ holdId: string; status: 'handed-over' }> {
+    await this.orm.em.fork().transactional(async (em) => {
+      const hold = await this.loadHold(em, cmd.holdId);
+      const good = await loadGood(em, hold.good_id);
+      assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
+      await this.end(em, hold, 'handed-over', 'handed over', cmd.actor, cmd.beneficiaryRef);
+    });
+    await this.queue.remove(expireJobOptions(cmd.holdId, 0).jobId).catch(() => undefined);
+    return { holdId: cmd.holdId, status: 'handed-over' };
+  }
+
+  /** Called by the expiry job: idempotent, and a hold that already ended is left alone. */
+  async expire(holdId: string): Promise<boolean> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const [hold] = await em.execute<HoldRow[]>(
+        `SELECT * FROM hold WHERE id = ? AND status = 'active' AND expires_at <= clock_timestamp() FOR UPDATE`,
+        [holdId],
+      );
+      if (!hold) return false;
+      await this.end(em, hold, 'released', 'expired', SYSTEM);
+      return true;
+    });
+  }
+
+  /** Releases every hold past its expiry; returns how many. */
+  async sweep(limit = 500): Promise<number> {
+    const overdue = await this.orm.em
+      .fork()
+      .execute<{ id: string }[]>(
+        `SELECT id FROM hold WHERE status = 'active' AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ?`,
+        [limit],
+      );
+    let released = 0;
+    for (const { id } of overdue) if (await this.expire(id)) released++;
+    if (released > 0)
+      this.logger.warn(`released ${released} overdue hold(s) whose expiry job had not run`);
+    return released;
+  }
+
+  private async scheduleExpiry(holdId: string, expiresAt: Date): Promise<void> {
+    try {
+      await this.queue.add(
+        HoldJob.expire,
+        { holdId },
+        expireJobOptions(holdId, expiresAt.getTime() - Date.now()),
+      );
+    } catch (error) {
+      this.logger.error(
+        `could not schedule the expiry of hold ${holdId}; the sweep will release it: ${String(error)}`,
+      );
+    }
+  }
+
+  private async loadHold(em: EntityManager, holdId: string): Promise<HoldRow> {
+    const [hold] = await em.execute<HoldRow[]>('SELECT * FROM hold WHERE id = ? FOR UPDATE', [
+      holdId,
+    ]);
+    if (!hold) throw notFound('hold', holdId);
+    return hold;
+  }
+
+  private async end(
+    em: EntityManager,
+    hold: HoldRow,
+    status: 'released' | 'handed-over',
+    reason: string,
+    actor: Actor,
+    handedTo?: string,
+  ): Promise<void> {
+    if (hold.status !== 'active') {
+      throw new InventoryError(
+        'invalid-transition',
+        `hold ${hold.id} is ${hold.status}: it has already ended`,
+        {
+          currentState: hold.status,
+          allowedStates: [],
+        },
+      );
+    }
+    const good = await loadGood(em, hold.good_id, true);
+    await em.execute(
+      `UPDATE hold SET status = ?, end_reason = ?, handed_to = ?, ended_at = clock_timestamp() WHERE id = ?`,
+      [status, reason, handedTo ?? null, hold.id],
+    );
+    const to = status === 'released' ? hold.from_state : LIFECYCLES[good.kind].handedOver;
+    await this.stock.move(em, {
+      good,
+      quantity: hold.quantity,
+      from: { state: 'held', locationId: hold.location_id },
+      to: { state: to, locationId: hold.location_id },
+      reason: status === 'released' ? `hold released: ${reason}` : `handed over to ${handedTo}`,
+      actor,
+      cause: { type: actor.role === 'system' ? 'job' : 'command', id: hold.id },
+      holdId: hold.id,
+    });
+    if (status === 'released') {
+      await recordEvent(
+        em,
+        InventoryHoldReleasedV1,
+        {
+          holdId: hold.id,
+          goodId: good.id,
+          reason: reason as z.output<typeof InventoryHoldReleasedV1.schema>['reason'],
+          reservationId: hold.reservation_id,
+        },
+        { actor },
+      );
+    } else {
+      await recordEvent(
+        em,
+        InventoryHoldHandedOverV1,
+        {
+          holdId: hold.id,
+          goodId: good.id,
+          quantity: normalise(hold.quantity),
+          beneficiaryRef: handedTo!,
+          reservationId: hold.reservation_id,
+        },
+        { actor },
+      );
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { z } from 'zod';
+import {
+  InventoryIntakeRecordedV1,
+  type IntakeGoodInput,
+  type RecordIntakeV1,
+} from '@boucle/contracts';
+import { MikroORM, type EntityManager } from '@boucle/database';
+import { recordEvent } from '@boucle/messaging';
+import { assertActsFor } from '../common/actor.js';
+import { InventoryError } from '../common/errors.js';
+import type { GoodRow } from '../goods/good.js';
+import { StockService } from '../goods/stock.service.js';
+import { SitesService, type SiteRow } from '../sites/sites.service.js';
+
+type RecordIntake = z.output<typeof RecordIntakeV1>;
+
+/**
+ * One weighed intake at a site: gross weight and container tare, where it came
+ * from and how, and the goods it brought, each entering stock by a movement.
+ * All or nothing: one bad good refuses the whole intake.
+ */
+@Injectable()
+export class IntakeService {
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    private readonly sites: SitesService,
+    private readonly stock: StockService,
+  ) {}
+
+  async record(cmd: RecordIntake): Promise<{ intakeId: string; goodIds: string[] }> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const site = await this.sites.loadSite(em, cmd.siteId);
+      assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
+      await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
+      const intakeId = randomUUID();
+      const receivedAt = cmd.receivedAt
+        ? new Date(cmd.receivedAt).toISOString()
+        : new Date().toISOString();
+      await em.execute(
+        `INSERT INTO intake (id, site_id, location_id, received_at, gross_weight_kg, tare_kg, provenance,
+                             collection_mode, actor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          intakeId,
+          site.id,
+          cmd.locationId,
+          receivedAt,
+          cmd.grossWeightKg,
+          cmd.tareKg,
+          JSON.stringify(cmd.provenance),
+          cmd.collectionMode,
+          JSON.stringify(cmd.actor),
+        ],
+      );
+      const goodIds: string[] = [];
+      for (const [index, input] of cmd.goods.entries()) {
+        const good = await this.insertGood(em, site, intakeId, input, index);
+        goodIds.push(good.id);
+        await this.stock.move(em, {
+          good,
+          quantity: quantityOf(input),
+          from: null,
+          to: { state: initialState(input, site), locationId: cmd.locationId },
+          reason: `intake ${intakeId} (${cmd.collectionMode})`,
+          actor: cmd.actor,
+          cause: { type: 'command', id: intakeId },
+          weightKg: input.weightKg ?? null,
+          correlationId: intakeId,
+        });
+      }
+      await recordEvent(
+        em,
+        InventoryIntakeRecordedV1,
+        {
+          intakeId,
+          siteId: site.id,
+          receivedAt,
+          collectionMode: cmd.collectionMode,
+          grossWeightKg: cmd.grossWeightKg,
+          tareKg: cmd.tareKg,
+          goodIds,
+        },
+        { actor: cmd.actor, correlationId: intakeId },
+      );
+      return { intakeId, goodIds };
+    });
+  }
+
+  private async insertGood(
+    em: EntityManager,
+    site: SiteRow,
+    intakeId: string,
+    input: IntakeGoodInput,
+    index: number,
+  ): Promise<GoodRow> {
+    const id = randomUUID();
+    const { kind, weightKg, ...description } = input;
+    const item = kind === 'item' ? input : undefined;
+    const unit = kind === 'lot' ? input.unit : kind === 'bulk' ? 'kg' : 'unit';
+    if (item) {
+      const [taken] = await em.execute(
+        `SELECT 1 FROM good WHERE kind = 'item' AND make = ? AND model = ? AND serial_number = ?`,
+        [item.make, item.model, item.serialNumber],
+      );
+      if (taken) {
+        throw new InventoryError(
+          'conflict',
+          `goods.${index}.serialNumber: ${item.make} ${item.model} ${item.serialNumber} is already in stock`,
+          { issues: [{ path: `goods.${index}.serialNumber`, message: 'already in stock' }] },
+        );
+      }
+    }
+    const [row] = await em.execute<GoodRow[]>(
+      `INSERT INTO good (id, kind, organisation_id, site_id, intake_id, unit, state, description,
+                         serial_number, make, model, weight_kg)
+       VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING *`,
+      [
+        id,
+        kind,
+        site.organisation_id,
+        site.id,
+        intakeId,
+        unit,
+        JSON.stringify(description),
+        item?.serialNumber ?? null,
+        item?.make ?? null,
+        item?.model ?? null,
+        weightKg ?? null,
+      ],
+    );
+    return row!;
+  }
+}
+
+function quantityOf(input: IntakeGoodInput): string {
+  switch (input.kind) {
+    case 'item':
+      return '1';
+    case 'lot':
+      return input.quantity;
+    case 'pool':
+      return String(input.count);
+    case 'bulk':
+      return String(input.weightKg);
+  }
+}
+
+/** Where a good enters its lifecycle when it is weighed in at this kind of site. */
+function initialState(input: IntakeGoodInput, site: SiteRow): string {
+  switch (input.kind) {
+    case 'item':
+      return 'received';
+    case 'lot':
+      return site.kind === 'construction-site' ? 'offered' : 'stored';
+    case 'pool':
+      return site.kind === 'partner-shop' ? 'returned' : 'collected';
+    case 'bulk':
+      return 'collected';
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { GoodsModule } from '../goods/goods.module.js';
+import { RefurbishmentHandlers } from './refurbishment.handlers.js';
+import { RefurbishmentService } from './refurbishment.service.js';
+
+@Module({
+  imports: [GoodsModule],
+  controllers: [RefurbishmentHandlers],
+  providers: [RefurbishmentService],
+})
+export class RefurbishmentModule {}

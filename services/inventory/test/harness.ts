@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { InventoryRpc, type Actor } from '@boucle/contracts';
+import { MikroORM } from '@boucle/database';
+import { Naming, RpcClient, RpcError } from '@boucle/messaging';
+import {
+  connectTestNats,
+  createTestDatabase,
+  testEnvironment,
+  uniqueId,
+  type TestDatabase,
+} from '@boucle/testing';
+import { createInventoryApp } from '../src/app.js';
+import { loadInventoryConfig, type InventoryConfig } from '../src/config/inventory.config.js';
+import { inventoryMigrations } from '../src/database/migrations.js';
+
+export interface Fixture {
+  organisationId: string;
+  siteId: string;
+  locationId: string;
+  otherLocationId: string;
+  certificateId: string;
+  operator: Actor;
+  refurbisher: Actor;
+}
+
+export interface InventoryHarness {
+  app: INestApplication;
+  config: InventoryConfig;
+  db: TestDatabase;
+  orm: MikroORM;
+  nc: NatsConnection;
+  rpc: RpcClient;
+  naming: Naming;
+  coordinator: Actor;
+  /** A member organisation with a reuse village, two locations and a valid centre certificate. */
+  member(
+    kind?: 'reuse-village' | 'construction-site' | 'partner-shop' | 'washing-centre',
+  ): Promise<Fixture>;
+  close(): Promise<void>;
+}
+
+export const coordinator: Actor = { userId: 'coord-1', role: 'coordinator', organisationId: null };
+
+export async function startInventory(
+  overrides: Record<string, string> = {},
+): Promise<InventoryHarness> {
+  const env = testEnvironment();
+  const db = await createTestDatabase(inventoryMigrations);
+  const prefix = `${uniqueId()}.`;
+  const config = loadInventoryConfig({
+    DATABASE_URL: db.url,
+    NATS_URL: env.natsUrl,
+    REDIS_URL: env.redisUrl,
+    SUBJECT_PREFIX: prefix,
+    LOG_LEVEL: 'error',
+    HOLD_SWEEP_INTERVAL_MS: String(3_600_000),
+    ...overrides,
+  });
+  const app = await createInventoryApp(config);
+  await app.listen(0, '127.0.0.1');
+  const nc = await connectTestNats();
+  const rpc = new RpcClient(nc, prefix, 30_000);
+  const naming = new Naming(prefix);
+
+  const harness: InventoryHarness = {
+    app,
+    config,
+    db,
+    orm: app.get(MikroORM),
+    nc,
+    rpc,
+    naming,
+    coordinator,
+    async member(kind = 'reuse-village') {
+      const { organisationId } = await rpc.request<{ organisationId: string }>(
+        InventoryRpc.registerOrganisation,
+        {
+          actor: coordinator,
+          name: `Ressourcerie ${randomUUID().slice(0, 6)}`,
+          kind: 'reuse-village',
+        },
+      );
+      const operator: Actor = {
+        userId: `op-${randomUUID().slice(0, 6)}`,
+        role: 'operator',
+        organisationId,
+      };
+      const refurbisher: Actor = {
+        userId: `ref-${randomUUID().slice(0, 6)}`,
+        role: 'refurbisher',
+        organisationId,
+      };
+      const site = await rpc.request<{ siteId: string; locations: { id: string }[] }>(
+        InventoryRpc.registerSite,
+        {
+          actor: operator,
+          organisationId,
+          name: 'Village du réemploi',
+          kind,
+          locality: 'Amiens',
+          locations: ['quai', 'atelier'],
+        },
+      );
+      const { certificateId } = await rpc.request<{ certificateId: string }>(
+        InventoryRpc.recordCertificate,
+        {
+          actor: refurbisher,
+          siteId: site.siteId,
+          reference: 'NF S97-414 n° 2025-117',
+          validFrom: '2025-01-01',
+          validUntil: '2028-12-31',
+        },
+      );
+      return {
+        organisationId,
+        siteId: site.siteId,
+        locationId: site.locations[0]!.id,
+        otherLocationId: site.locations[1]!.id,
+        certificateId,
+        operator,
+        refurbisher,
+      };
+    },
+    async close() {
+      await app.close();
+      const jsm = await jetstreamManager(nc);
+      for (const stream of [naming.stream('inventory'), naming.deadLetterStream()]) {
+        await jsm.streams.delete(stream).catch(() => undefined);
+      }
+      await nc.close();
+      const redis = new Redis(env.redisUrl);
+      const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      await db.drop();
+    },
+  };
+  return harness;
+}
+
+/** The answer of a request expected to fail, as its typed error. */
+export async function refusal(promise: Promise<unknown>): Promise<RpcError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RpcError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to be refused');
+}
+
+export const WHEELCHAIR_CHECKLIST = [
+  'frame',
+  'wheels and tyres',
+  'brakes',
+  'upholstery',
+  'footrests',
+];
+
+export async function registerWheelchairModel(
+  h: InventoryHarness,
+  fixture: Fixture,
+  make = 'Invacare',
+  model = 'Action 3',
+) {
+  await h.rpc.request(InventoryRpc.registerDeviceModel, {
+    actor: fixture.refurbisher,
+    make,
+    model,
+    isoClass: '12 22 03',
+    lifetimeYears: 8,
+    checklist: WHEELCHAIR_CHECKLIST,
+    instructionsRef: 'doc://invacare/action3/manual-fr.pdf',
+  });
+}
+
+export async function intakeWheelchairs(
+  h: InventoryHarness,
+  fixture: Fixture,
+  serials: string[],
+  make = 'Invacare',
+  model = 'Action 3',
+): Promise<string[]> {
+  const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+    actor: fixture.operator,
+    siteId: fixture.siteId,
+    locationId: fixture.locationId,
+    grossWeightKg: 20 * serials.length + 5,
+    tareKg: 5,
+    provenance: { locality: 'Amiens', donorRef: 'donor-42' },
+    collectionMode: 'drop-off',
+    goods: serials.map((serialNumber) => ({
+      kind: 'item',
+      serialNumber,
+      make,
+      model,
+      attributes: { seatWidthCm: 45 },
+      weightKg: 20,
+    })),
+  });
+  return goodIds;
+}
+
+/** Takes a received aid through every gate to `available`. */
+export async function refurbish(
+  h: InventoryHarness,
+  fixture: Fixture,
+  goodId: string,
+  skip?: string,
+): Promise<void> {
+  const actor = fixture.refurbisher;
+  const steps: [string, () => Promise<unknown>][] = [
+    ['triage', () => h.rpc.request(InventoryRpc.triage, { actor, goodId, decision: 'repairable' })],
+    ['start', () => h.rpc.request(InventoryRpc.startRefurbishment, { actor, goodId })],
+    [
+      'checklist',
+      () =>
+        h.rpc.request(InventoryRpc.recordChecklist, {
+          actor,
+          goodId,
+          steps: WHEELCHAIR_CHECKLIST.map((step) => ({ step, done: true })),
+        }),
+    ],
+    [
+      'quality-check',
+      () => h.rpc.request(InventoryRpc.recordQualityCheck, { actor, goodId, passed: true }),
+    ],
+    [
+      'disinfection',
+      () =>
+        h.rpc.request(InventoryRpc.recordDisinfection, {
+          actor,
+          goodId,
+          performedOn: '2026-11-01',
+          method: 'steam 134 °C then quaternary ammonium',
+          operatorId: actor.userId,
+        }),
+    ],
+    [
+      'certification',
+      () =>
+        h.rpc.request(InventoryRpc.certify, {
+          actor,
+          goodId,
+          certificateId: fixture.certificateId,
+          newUseMonths: 24,
+          instructionsRef: 'doc://invacare/action3/manual-fr.pdf',
+        }),
+    ],
+    ['release', () => h.rpc.request(InventoryRpc.releaseForUse, { actor, goodId })],
+  ];
+  for (const [name, step] of steps) {
+    if (name === skip) continue;
+    await step();
+  }
+}
