@@ -1,8 +1,7 @@
 import { ServerNats, type NatsOptions } from '@nestjs/microservices';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 
 type NatsServerOptions = NonNullable<NatsOptions['options']>;
-type Client = Parameters<ServerNats['bindEvents']>[0];
-type Subscription = ReturnType<Client['subscribe']>;
 
 /**
  * Nest's NATS request/reply server with every subject under a prefix: empty in
@@ -19,14 +18,15 @@ export class RpcServer extends ServerNats {
     super(natsOptions);
   }
 
-  override bindEvents(client: Client): void {
-    const queue = this.natsOptions['queue'] as string | undefined;
+  override bindEvents(client: NatsConnection): void {
+    const queue: unknown = this.natsOptions['queue'];
     for (const [pattern, handler] of this.messageHandlers) {
-      const handlerQueue = handler.extras?.['queue'] as string | undefined;
+      const chosen: unknown = handler.extras?.['queue'] ?? queue;
+      const callback = this.getMessageHandler(pattern).bind(this) as (error: Error | null, msg: Msg) => void;
       this.prefixed.push(
         client.subscribe(this.prefix + pattern, {
-          ...((handlerQueue ?? queue) ? { queue: handlerQueue ?? queue } : {}),
-          callback: this.getMessageHandler(pattern).bind(this),
+          ...(typeof chosen === 'string' ? { queue: chosen } : {}),
+          callback,
         }),
       );
     }
