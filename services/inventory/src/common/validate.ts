@@ -12,7 +12,10 @@ export function parseCommand<TSchema extends z.ZodType>(
     const at = (path: PropertyKey[]) => path.map(String).join('.') || '(command)';
     // Name each unknown field itself, not the object it was found in.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }));
+      return issue.keys.map((key) => ({
+        path: at([...issue.path, key]),
+        message: 'unknown field',
+      }));
     }
     return [{ path: at(issue.path), message: issue.message }];
   });

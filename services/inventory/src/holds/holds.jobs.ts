@@ -19,7 +19,7 @@ export interface ExpireHoldPayload {
 export const SWEEP_SCHEDULER_ID = 'sweep-expired-holds';
 
 export const expireJobOptions = (holdId: string, delayMs: number) => ({
-  jobId: `expire:${holdId}`,
+  jobId: `expire-${holdId}`,
   delay: Math.max(0, delayMs),
   attempts: 10,
   backoff: { type: 'exponential' as const, delay: 500 },

@@ -1,0 +1,229 @@
+import { jetstream } from '@nats-io/jetstream';
+import { InventoryHoldReleasedV1, InventoryRpc, type EventEnvelope } from '@boucle/contracts';
+import { eventually } from '@boucle/testing';
+import { HoldsService } from '../src/holds/holds.service.js';
+import {
+  intakeWheelchairs,
+  refurbish,
+  refusal,
+  registerWheelchairModel,
+  startInventory,
+  type Fixture,
+  type InventoryHarness,
+} from './harness.js';
+
+describe(HoldsService.name, () => {
+  let h: InventoryHarness;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    h = await startInventory();
+    fixture = await h.member();
+    await registerWheelchairModel(h, fixture);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function availableWheelchair(serial: string): Promise<string> {
+    const [goodId] = await intakeWheelchairs(h, fixture, [serial]);
+    await refurbish(h, fixture, goodId!);
+    return goodId!;
+  }
+
+  async function lot(quantity: string): Promise<string> {
+    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+      actor: fixture.operator,
+      siteId: fixture.siteId,
+      locationId: fixture.locationId,
+      grossWeightKg: 500,
+      tareKg: 10,
+      provenance: { locality: 'Amiens' },
+      collectionMode: 'construction-site',
+      goods: [
+        {
+          kind: 'lot',
+          materialFamily: 'terracotta tiles',
+          quantity,
+          unit: 'm2',
+          conditionGrade: 'A',
+          wasteCode: '17 01 03',
+        },
+      ],
+    });
+    await h.rpc.request(InventoryRpc.moveGood, {
+      actor: fixture.operator,
+      goodId: goodIds[0],
+      quantity,
+      fromState: 'stored',
+      toState: 'available',
+      reason: 'sorted and priced',
+    });
+    return goodIds[0]!;
+  }
+
+  const place = (goodId: string, holderId: string, quantity = '1', ttlSeconds = 3_600) =>
+    h.rpc.request<{ holdId: string; expiresAt: string }>(InventoryRpc.placeHold, {
+      actor: h.coordinator,
+      goodId,
+      quantity,
+      holderId,
+      ttlSeconds,
+    });
+
+  describe('place', () => {
+    it('should let exactly one of 100 concurrent holds on the last unit succeed, 100 times over', async () => {
+      const serials = Array.from({ length: 100 }, (_, i) => `RACE-${i}`);
+      const goodIds = await intakeWheelchairs(h, fixture, serials);
+      for (const goodId of goodIds) await refurbish(h, fixture, goodId);
+
+      for (const goodId of goodIds) {
+        const answers = await Promise.allSettled(
+          Array.from({ length: 100 }, (_, i) => place(goodId, `ben-${i}`)),
+        );
+        const won = answers.filter((a) => a.status === 'fulfilled');
+        const lost = answers
+          .filter((a) => a.status === 'rejected')
+          .map((a) => (a as PromiseRejectedResult).reason as { code: string });
+        expect(won).toHaveLength(1);
+        expect(new Set(lost.map((e) => e.code))).toEqual(new Set(['insufficient-quantity']));
+      }
+      const [row] = await h.orm.em
+        .fork()
+        .execute<{ n: string }[]>("SELECT count(*) AS n FROM hold WHERE status = 'active'");
+      expect(Number(row!.n)).toBeGreaterThanOrEqual(100);
+    });
+
+    it('should hold part of a lot and refuse more than what is left', async () => {
+      const goodId = await lot('10');
+      await place(goodId, 'firm-a', '6.5');
+      const error = await refusal(place(goodId, 'firm-b', '4'));
+      expect(error.code).toBe('insufficient-quantity');
+      await place(goodId, 'firm-b', '3.5');
+
+      const good = await h.rpc.request<{ balances: { state: string; quantity: string }[] }>(
+        InventoryRpc.getGood,
+        {
+          actor: fixture.operator,
+          goodId,
+        },
+      );
+      expect(good.balances).toEqual([expect.objectContaining({ state: 'held', quantity: '10' })]);
+    });
+
+    it('should refuse a hold on an aid that has not passed its gates', async () => {
+      const [goodId] = await intakeWheelchairs(h, fixture, ['NOT-READY']);
+      expect((await refusal(place(goodId!, 'ben-1'))).code).toBe('insufficient-quantity');
+    });
+  });
+
+  describe('release', () => {
+    it('should make the quantity available again and end the hold once', async () => {
+      const goodId = await availableWheelchair('REL-1');
+      const { holdId } = await place(goodId, 'ben-1');
+
+      await h.rpc.request(InventoryRpc.releaseHold, {
+        actor: fixture.operator,
+        holdId,
+        reason: 'cancelled',
+      });
+      const again = await refusal(
+        h.rpc.request(InventoryRpc.releaseHold, {
+          actor: fixture.operator,
+          holdId,
+          reason: 'cancelled',
+        }),
+      );
+
+      expect(again.code).toBe('invalid-transition');
+      const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+        actor: fixture.operator,
+        goodId,
+      });
+      expect(good.state).toBe('available');
+    });
+  });
+
+  describe('handOver', () => {
+    it('should hand the held aid over and show its holder in a recall', async () => {
+      const goodId = await availableWheelchair('HO-1');
+      const { holdId } = await place(goodId, 'ben-9');
+      await h.rpc.request(InventoryRpc.handOverHold, {
+        actor: fixture.operator,
+        holdId,
+        beneficiaryRef: 'ben-9',
+      });
+
+      const recall = await h.rpc.request<{
+        units: { serialNumber: string; state: string; holder: string | null }[];
+      }>(InventoryRpc.recall, {
+        actor: h.coordinator,
+        make: 'Invacare',
+        model: 'Action 3',
+        serialFrom: 'HO-1',
+        serialTo: 'HO-1',
+      });
+      expect(recall.units).toEqual([
+        expect.objectContaining({ serialNumber: 'HO-1', state: 'handed-over', holder: 'ben-9' }),
+      ]);
+      const released = await refusal(
+        h.rpc.request(InventoryRpc.releaseHold, {
+          actor: fixture.operator,
+          holdId,
+          reason: 'cancelled',
+        }),
+      );
+      expect(released.code).toBe('invalid-transition');
+    });
+  });
+
+  describe('expire', () => {
+    it('should release an expired hold by its job and emit the event', async () => {
+      const goodId = await availableWheelchair('EXP-1');
+      const released: EventEnvelope[] = [];
+      const js = jetstream(h.nc);
+      const { holdId } = await place(goodId, 'ben-3', '1', 1);
+
+      await eventually(
+        async () => {
+          const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+            actor: fixture.operator,
+            goodId,
+          });
+          expect(good.state).toBe('available');
+        },
+        { timeoutMs: 15_000 },
+      );
+      await eventually(async () => {
+        const msg = await js.streams
+          .get(h.naming.stream('inventory'))
+          .then((s) => s.getMessage({ last_by_subj: h.naming.subject(InventoryHoldReleasedV1) }));
+        expect(msg).not.toBeNull();
+        released.push(msg!.json<EventEnvelope>());
+      });
+      expect(released[0]).toMatchObject({
+        type: 'inventory.hold.released',
+        actor: { role: 'system' },
+        data: { holdId, goodId, reason: 'expired' },
+      });
+    });
+
+    it('should release overdue holds in the sweep when their job never ran', async () => {
+      const goodId = await availableWheelchair('SWEEP-1');
+      const { holdId } = await place(goodId, 'ben-4', '1', 3_600);
+      // As if the process had died between the commit and scheduling the job.
+      await h.orm.em
+        .fork()
+        .execute("UPDATE hold SET expires_at = now() - interval '1 minute' WHERE id = ?", [holdId]);
+
+      expect(await h.app.get(HoldsService).sweep()).toBeGreaterThanOrEqual(1);
+
+      const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+        actor: fixture.operator,
+        goodId,
+      });
+      expect(good.state).toBe('available');
+    });
+  });
+});
