@@ -52,6 +52,10 @@ describe(assertPlainMove.name, () => {
     );
   });
 
+  it('should refuse to take quantity out of a hold with a plain move', () => {
+    expect(() => assertPlainMove('pool', 'held', 'available')).toThrow(/held quantity/);
+  });
+
   it('should allow an unguarded move', () => {
     expect(() => assertPlainMove('lot', 'collected', 'stored')).not.toThrow();
   });

@@ -118,6 +118,8 @@ export function assertPlainMove(
   what = `this ${kind}`,
 ): void {
   assertTransition(kind, from, to, what);
+  // Held stock belongs to its hold: it leaves only when the hold is released or handed over.
+  if (from === 'held') throw invalidTransition(`${what} (held quantity)`, from, to, []);
   if (LIFECYCLES[kind].guarded.has(to)) {
     throw invalidTransition(
       what,
