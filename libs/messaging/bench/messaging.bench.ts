@@ -8,47 +8,12 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import pg from 'pg';
 import { ensureDeadLetterStream, ensureProducerStream } from '../src/index.js';
-import { testEnvironment } from '@boucle/testing';
+import { percentile, rawPostgresTxPerSec, report, round, testEnvironment } from '@boucle/testing';
 import { createBackbone, weighParcel } from '../test/harness.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const POOL = 16;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function rawPostgres(url: string): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL });
-  await pool.query(
-    'CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload text NOT NULL)',
-  );
-  const payload = randomBytes(64).toString('hex');
-  let count = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: POOL }, async () => {
-      const client = await pool.connect();
-      try {
-        while (performance.now() < deadline) {
-          await client.query('BEGIN');
-          await client.query('INSERT INTO bench_raw (payload) VALUES ($1)', [payload]);
-          await client.query('COMMIT');
-          count++;
-        }
-      } finally {
-        client.release();
-      }
-    }),
-  );
-  const rate = count / ((performance.now() - start) / 1000);
-  await pool.end();
-  return rate;
-}
 
 async function rawJetStream(backbone: Awaited<ReturnType<typeof createBackbone>>): Promise<number> {
   const name = `${backbone.naming.stream('inventory')}_RAW`;
@@ -114,19 +79,18 @@ async function backbonePhase(
   const events = committedAt.size;
   while (latencies.length < events) await new Promise((resolve) => setTimeout(resolve, 20));
   const elapsed = (performance.now() - start) / 1000;
-  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     events,
     throughput: events / elapsed,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
   };
 }
 
 async function main(): Promise<void> {
   const backbone = await createBackbone();
   try {
-    const rawPg = await rawPostgres(backbone.db.url);
+    const rawPg = await rawPostgresTxPerSec(backbone.db.url, seconds);
     const rawJs = await rawJetStream(backbone);
 
     await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
@@ -138,7 +102,7 @@ async function main(): Promise<void> {
     const consumer = fork(
       new URL('./consumer-process.ts', import.meta.url),
       [backbone.db.url, testEnvironment().natsUrl, backbone.naming.prefix, '32'],
-      { execArgv: ['--import', 'tsx'] },
+      { execArgv: ['--import', '@swc-node/register/esm-register'] },
     );
     await new Promise<void>((resolve) => {
       consumer.on('message', (message: 'ready' | [string, number][]) => {
@@ -175,32 +139,22 @@ async function main(): Promise<void> {
       ['  commit-to-effect p50 / p99, half rate', `${fmt(half.p50, 1)} / ${fmt(half.p99, 1)} ms`],
       ['ratio backbone / raw PostgreSQL', fmt(saturated.throughput / rawPg, 2)],
     ];
-    const width = Math.max(...rows.map(([k]) => k.length));
-    console.log(`\nmessaging benchmark (${seconds} s per phase)`);
-    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-    console.log(
-      JSON.stringify({
-        benchmark: 'messaging',
-        seconds,
-        rawPostgresTxPerSec: Math.round(rawPg),
-        rawJetStreamPublishPerSec: Math.round(rawJs),
-        backboneEventsPerSec: Math.round(saturated.throughput),
-        saturatedP50Ms: round(saturated.p50),
-        saturatedP99Ms: round(saturated.p99),
-        halfRateEventsPerSec: Math.round(half.throughput),
-        halfRateP50Ms: round(half.p50),
-        halfRateP99Ms: round(half.p99),
-        ratio: round(saturated.throughput / rawPg, 3),
-      }),
-    );
+    report(`messaging benchmark (${seconds} s per phase)`, rows, {
+      benchmark: 'messaging',
+      seconds,
+      rawPostgresTxPerSec: Math.round(rawPg),
+      rawJetStreamPublishPerSec: Math.round(rawJs),
+      backboneEventsPerSec: Math.round(saturated.throughput),
+      saturatedP50Ms: round(saturated.p50),
+      saturatedP99Ms: round(saturated.p99),
+      halfRateEventsPerSec: Math.round(half.throughput),
+      halfRateP50Ms: round(half.p50),
+      halfRateP99Ms: round(half.p99),
+      ratio: round(saturated.throughput / rawPg, 3),
+    });
   } finally {
     await backbone.dispose();
   }
-}
-
-function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }
 
 await main();

@@ -85,7 +85,7 @@ describe(HoldsService.name, () => {
         const won = answers.filter((a) => a.status === 'fulfilled');
         const lost = answers
           .filter((a) => a.status === 'rejected')
-          .map((a) => (a).reason as { code: string });
+          .map((a) => a.reason as { code: string });
         expect(won).toHaveLength(1);
         expect(new Set(lost.map((e) => e.code))).toEqual(new Set(['insufficient-quantity']));
       }

@@ -42,7 +42,9 @@ export class RpcClient {
 }
 
 function toErrorBody(err: unknown): RpcErrorBody {
-  if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err) return err as RpcErrorBody;
-  const message = typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
+  if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err)
+    return err as RpcErrorBody;
+  const message =
+    typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
   return { code: 'internal', message };
 }

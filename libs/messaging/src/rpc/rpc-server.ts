@@ -22,7 +22,10 @@ export class RpcServer extends ServerNats {
     const queue: unknown = this.natsOptions['queue'];
     for (const [pattern, handler] of this.messageHandlers) {
       const chosen: unknown = handler.extras?.['queue'] ?? queue;
-      const callback = this.getMessageHandler(pattern).bind(this) as (error: Error | null, msg: Msg) => void;
+      const callback = this.getMessageHandler(pattern).bind(this) as (
+        error: Error | null,
+        msg: Msg,
+      ) => void;
       this.prefixed.push(
         client.subscribe(this.prefix + pattern, {
           ...(typeof chosen === 'string' ? { queue: chosen } : {}),

@@ -1,0 +1,185 @@
+/**
+ * Inventory throughput on this machine, next to the raw PostgreSQL rate measured
+ * in the same run: intake commands over NATS request/reply, hold decisions with
+ * 100 contenders per unit, and how late hold expiry jobs release their holds.
+ * Prints a table, then one JSON line.
+ */
+import { performance } from 'node:perf_hooks';
+import { InventoryRpc } from '@boucle/contracts';
+import { percentile, rawPostgresTxPerSec, report, round } from '@boucle/testing';
+import { startInventory, type Fixture, type InventoryHarness } from '../test/harness.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
+const CLIENTS = 16;
+const UNITS = Number(process.env['BENCH_HOLD_UNITS'] ?? 40);
+const CONTENDERS = 100;
+const EXPIRING = Number(process.env['BENCH_EXPIRING_HOLDS'] ?? 300);
+
+async function intakes(h: InventoryHarness, fixture: Fixture) {
+  const latencies: number[] = [];
+  let serial = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        const sent = performance.now();
+        await h.rpc.request(InventoryRpc.recordIntake, {
+          actor: fixture.operator,
+          siteId: fixture.siteId,
+          locationId: fixture.locationId,
+          grossWeightKg: 24,
+          tareKg: 2,
+          provenance: { locality: 'Amiens', donorRef: 'bench' },
+          collectionMode: 'drop-off',
+          goods: [
+            {
+              kind: 'item',
+              serialNumber: `BENCH-${serial++}`,
+              make: 'Invacare',
+              model: 'Action 3',
+              weightKg: 22,
+            },
+          ],
+        });
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return { perSec: latencies.length / ((performance.now() - start) / 1000), latencies };
+}
+
+/** Pools of one container each, washed and on the shelf: a unit that 100 takers want at once. */
+async function shelfUnits(
+  h: InventoryHarness,
+  fixture: Fixture,
+  count: number,
+  quantity = 1,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+      actor: fixture.operator,
+      siteId: fixture.siteId,
+      locationId: fixture.locationId,
+      grossWeightKg: 2,
+      tareKg: 1,
+      provenance: { locality: 'Amiens' },
+      collectionMode: 'shop',
+      goods: [{ kind: 'pool', containerType: 'jar 50 cl', count: quantity, depositCents: 10 }],
+    });
+    const goodId = goodIds[0]!;
+    for (const [fromState, toState] of [
+      ['collected', 'washing'],
+      ['washing', 'washed'],
+      ['washed', 'available'],
+    ]) {
+      await h.rpc.request(InventoryRpc.moveGood, {
+        actor: fixture.operator,
+        goodId,
+        quantity: String(quantity),
+        fromState,
+        toState,
+        reason: 'bench',
+      });
+    }
+    ids.push(goodId);
+  }
+  return ids;
+}
+
+async function holdDecisions(h: InventoryHarness, fixture: Fixture) {
+  const units = await shelfUnits(h, fixture, UNITS);
+  let decisions = 0;
+  let won = 0;
+  const start = performance.now();
+  for (const goodId of units) {
+    const answers = await Promise.allSettled(
+      Array.from({ length: CONTENDERS }, (_, i) =>
+        h.rpc.request(InventoryRpc.placeHold, {
+          actor: h.coordinator,
+          goodId,
+          quantity: '1',
+          holderId: `taker-${i}`,
+          ttlSeconds: 3_600,
+        }),
+      ),
+    );
+    decisions += answers.length;
+    won += answers.filter((a) => a.status === 'fulfilled').length;
+  }
+  if (won !== units.length)
+    throw new Error(`${won} holds won on ${units.length} units: the guard failed`);
+  return decisions / ((performance.now() - start) / 1000);
+}
+
+async function expiryLateness(h: InventoryHarness, fixture: Fixture): Promise<number[]> {
+  const [goodId] = await shelfUnits(h, fixture, 1, EXPIRING);
+  const holdIds: string[] = [];
+  for (let i = 0; i < EXPIRING; i++) {
+    const { holdId } = await h.rpc.request<{ holdId: string }>(InventoryRpc.placeHold, {
+      actor: h.coordinator,
+      goodId,
+      quantity: '1',
+      holderId: `taker-${i}`,
+      ttlSeconds: 1 + (i % 3),
+    });
+    holdIds.push(holdId);
+  }
+  const em = h.orm.em.fork();
+  for (;;) {
+    const [row] = await em.execute<{ n: string }[]>(
+      "SELECT count(*) AS n FROM hold WHERE id = ANY(?::uuid[]) AND status = 'active'",
+      [`{${holdIds.join(',')}}`],
+    );
+    if (Number(row!.n) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const rows = await em.execute<{ late_ms: string }[]>(
+    `SELECT extract(epoch FROM (ended_at - expires_at)) * 1000 AS late_ms FROM hold WHERE id = ANY(?::uuid[])`,
+    [`{${holdIds.join(',')}}`],
+  );
+  return rows.map((r) => Number(r.late_ms));
+}
+
+const h = await startInventory({ LOG_LEVEL: 'warn' });
+try {
+  const fixture = await h.member();
+  const raw = await rawPostgresTxPerSec(h.db.url, seconds);
+  const intake = await intakes(h, fixture);
+  const holds = await holdDecisions(h, fixture);
+  const lateness = await expiryLateness(h, fixture);
+  const fmt = (n: number, digits = 0) =>
+    n.toLocaleString('en-US', { maximumFractionDigits: digits });
+  report(
+    `inventory benchmark (${seconds} s phases, ${CLIENTS} clients)`,
+    [
+      ['raw PostgreSQL BEGIN/INSERT/COMMIT, pool 16', `${fmt(raw)} tx/s`],
+      ['intake commands over NATS request/reply', `${fmt(intake.perSec)} /s`],
+      [
+        '  intake p50 / p99',
+        `${fmt(percentile(intake.latencies, 50), 1)} / ${fmt(percentile(intake.latencies, 99), 1)} ms`,
+      ],
+      [`hold decisions, ${CONTENDERS} contenders per unit`, `${fmt(holds)} /s`],
+      [
+        `hold expiry lateness p50 / p99 (${EXPIRING} holds)`,
+        `${fmt(percentile(lateness, 50), 1)} / ${fmt(percentile(lateness, 99), 1)} ms`,
+      ],
+      ['ratio intakes / raw PostgreSQL', fmt(intake.perSec / raw, 2)],
+    ],
+    {
+      benchmark: 'inventory',
+      seconds,
+      rawPostgresTxPerSec: Math.round(raw),
+      intakesPerSec: Math.round(intake.perSec),
+      intakeP50Ms: round(percentile(intake.latencies, 50)),
+      intakeP99Ms: round(percentile(intake.latencies, 99)),
+      holdDecisionsPerSec: Math.round(holds),
+      holdExpiryLatenessP50Ms: round(percentile(lateness, 50)),
+      holdExpiryLatenessP99Ms: round(percentile(lateness, 99)),
+      ratio: round(intake.perSec / raw, 3),
+    },
+  );
+} finally {
+  await h.close();
+}
