@@ -31,35 +31,50 @@ export interface Movement {
 @Injectable()
 export class StockService {
   async move(em: EntityManager, m: Movement): Promise<string> {
-    if (m.from) {
-      // Guarded: under concurrency the row lock serialises takers and the loser matches no row.
-      const taken = await em.execute<{ quantity: string }[]>(
-        `UPDATE stock_balance SET quantity = quantity - ?
+    // One statement, one round trip: take from the source (guarded: under concurrency the row
+    // lock serialises takers and the loser matches no row), add to the destination, record the
+    // movement and the good's state, all only if the taking succeeded.
+    const source = m.from
+      ? `UPDATE stock_balance SET quantity = quantity - ?
           WHERE good_id = ? AND state = ? AND location_id = ? AND quantity >= ?
-          RETURNING quantity::text AS quantity`,
-        [m.quantity, m.good.id, m.from.state, m.from.locationId, m.quantity],
-      );
-      if (taken.length === 0) {
-        throw insufficientQuantity(
-          `only ${await this.available(em, m.good.id, m.from)} ${m.good.unit} of good ${m.good.id} ` +
-            `is ${m.from.state} there; ${m.quantity} asked`,
-        );
-      }
-    }
-    if (m.to) {
-      await em.execute(
-        `INSERT INTO stock_balance (good_id, state, location_id, quantity) VALUES (?, ?, ?, ?)
+          RETURNING quantity AS remaining`
+      : 'SELECT NULL::numeric AS remaining';
+    const sourceParams = m.from
+      ? [m.quantity, m.good.id, m.from.state, m.from.locationId, m.quantity]
+      : [];
+    // An item's state is where its one unit is; a divisible good takes the new state once nothing
+    // is left where it came from.
+    const takesState = m.to !== null && (m.good.kind === 'item' || !m.from);
+    const [row] = await em.execute<{ id: string; remaining: string | null }[]>(
+      `WITH taken AS (${source}),
+       put AS (
+         INSERT INTO stock_balance (good_id, state, location_id, quantity)
+         SELECT ?::uuid, ?::text, ?::uuid, ?::numeric FROM taken WHERE ?::boolean
          ON CONFLICT (good_id, state, location_id)
-         DO UPDATE SET quantity = stock_balance.quantity + EXCLUDED.quantity`,
-        [m.good.id, m.to.state, m.to.locationId, m.quantity],
-      );
-    }
-    const [row] = await em.execute<{ id: string }[]>(
-      `INSERT INTO stock_movement
+         DO UPDATE SET quantity = stock_balance.quantity + EXCLUDED.quantity
+       ),
+       state AS (
+         UPDATE good SET state = ?::text
+          WHERE id = ?::uuid AND ?::boolean
+            AND EXISTS (SELECT 1 FROM taken WHERE ?::boolean OR remaining = 0)
+       )
+       INSERT INTO stock_movement
          (good_id, quantity, from_state, from_location_id, to_state, to_location_id,
           weight_kg, reason, actor, cause_type, cause_id, hold_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id::text AS id`,
+       SELECT ?::uuid, ?::numeric, ?::text, ?::uuid, ?::text, ?::uuid, ?::numeric, ?, ?::jsonb, ?, ?, ?::uuid
+         FROM taken
+       RETURNING id::text AS id, (SELECT remaining::text FROM taken) AS remaining`,
       [
+        ...sourceParams,
+        m.good.id,
+        m.to?.state ?? null,
+        m.to?.locationId ?? null,
+        m.quantity,
+        m.to !== null,
+        m.to?.state ?? null,
+        m.good.id,
+        m.to !== null,
+        takesState,
         m.good.id,
         m.quantity,
         m.from?.state ?? null,
@@ -74,8 +89,14 @@ export class StockService {
         m.holdId ?? null,
       ],
     );
-    const movementId = row!.id;
-    if (m.to) await this.updateState(em, m.good, m.from, m.to.state);
+    if (!row) {
+      throw insufficientQuantity(
+        `only ${await this.available(em, m.good.id, m.from!)} ${m.good.unit} of good ${m.good.id} ` +
+          `is ${m.from!.state} there; ${m.quantity} asked`,
+      );
+    }
+    if (m.to && (takesState || Number(row.remaining) === 0)) m.good.state = m.to.state;
+    const movementId = row.id;
     await recordEvent(
       em,
       InventoryStockMovedV1,
@@ -93,28 +114,6 @@ export class StockService {
       { actor: m.actor, ...(m.correlationId ? { correlationId: m.correlationId } : {}) },
     );
     return movementId;
-  }
-
-  /**
-   * The good's own state: an item's is where its one unit is; a divisible good
-   * takes the new state once nothing is left where it came from.
-   */
-  private async updateState(
-    em: EntityManager,
-    good: GoodRow,
-    from: Place | null,
-    to: string,
-  ): Promise<void> {
-    if (good.kind === 'item' || !from) {
-      await em.execute('UPDATE good SET state = ? WHERE id = ?', [to, good.id]);
-    } else {
-      await em.execute(
-        `UPDATE good SET state = ? WHERE id = ? AND NOT EXISTS (
-           SELECT 1 FROM stock_balance WHERE good_id = ? AND state = ? AND quantity > 0)`,
-        [to, good.id, good.id, from.state],
-      );
-    }
-    good.state = to;
   }
 
   private async available(em: EntityManager, goodId: string, place: Place): Promise<string> {

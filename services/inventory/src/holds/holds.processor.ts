@@ -13,8 +13,12 @@ export class HoldsProcessor extends WorkerHost {
   override async process(job: Job<ExpireHoldPayload, unknown, HoldJobName>): Promise<unknown> {
     const name = job.name;
     switch (name) {
-      case HoldJob.expire:
-        return this.holds.expire(job.data.holdId);
+      case HoldJob.expire: {
+        const outcome = await this.holds.expire(job.data.holdId);
+        // Thrown so that BullMQ retries it with backoff, until the hold is due.
+        if (outcome === 'not-yet') throw new Error(`hold ${job.data.holdId} is not due yet`);
+        return outcome;
+      }
       case HoldJob.sweep:
         return this.holds.sweep();
       default: {

@@ -71,11 +71,11 @@ export class HoldsService {
         );
       }
       const holdId = randomUUID();
-      const [hold] = await em.execute<{ expires_at: Date }[]>(
+      const [hold] = await em.execute<{ expires_ms: string }[]>(
         `INSERT INTO hold (id, good_id, from_state, location_id, quantity, holder_id, reservation_id, expires_at,
                            status, actor)
          VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp() + ? * interval '1 second', 'active', ?)
-         RETURNING expires_at`,
+         RETURNING ceil(extract(epoch FROM expires_at) * 1000)::bigint::text AS expires_ms`,
         [
           holdId,
           good.id,
@@ -98,7 +98,8 @@ export class HoldsService {
         cause: { type: 'command', id: holdId },
         holdId,
       });
-      const expiresAt = new Date(hold!.expires_at).toISOString();
+      // Rounded up to the millisecond: the job must not fire before the database's expiry.
+      const expiresAt = new Date(Number(hold!.expires_ms)).toISOString();
       await recordEvent(
         em,
         InventoryHoldPlacedV1,
@@ -147,16 +148,21 @@ export class HoldsService {
     return { holdId: cmd.holdId, status: 'handed-over' };
   }
 
-  /** Called by the expiry job: idempotent, and a hold that already ended is left alone. */
-  async expire(holdId: string): Promise<boolean> {
+  /**
+   * Called by the expiry job: idempotent, and a hold that already ended is left
+   * alone. A job that runs before the hold's expiry (clocks of two machines
+   * disagree) is told so, and BullMQ retries it later.
+   */
+  async expire(holdId: string): Promise<'released' | 'ended' | 'not-yet'> {
     return this.orm.em.fork().transactional(async (em) => {
-      const [hold] = await em.execute<HoldRow[]>(
-        `SELECT * FROM hold WHERE id = ? AND status = 'active' AND expires_at <= clock_timestamp() FOR UPDATE`,
+      const [hold] = await em.execute<(HoldRow & { due: boolean })[]>(
+        `SELECT *, expires_at <= clock_timestamp() AS due FROM hold WHERE id = ? FOR UPDATE`,
         [holdId],
       );
-      if (!hold) return false;
+      if (!hold || hold.status !== 'active') return 'ended';
+      if (!hold.due) return 'not-yet';
       await this.end(em, hold, 'released', 'expired', SYSTEM);
-      return true;
+      return 'released';
     });
   }
 
@@ -169,7 +175,7 @@ export class HoldsService {
         [limit],
       );
     let released = 0;
-    for (const { id } of overdue) if (await this.expire(id)) released++;
+    for (const { id } of overdue) if ((await this.expire(id)) === 'released') released++;
     if (released > 0)
       this.logger.warn(`released ${released} overdue hold(s) whose expiry job had not run`);
     return released;

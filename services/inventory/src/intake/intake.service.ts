@@ -99,37 +99,36 @@ export class IntakeService {
     const { kind, weightKg, ...description } = input;
     const item = kind === 'item' ? input : undefined;
     const unit = kind === 'lot' ? input.unit : kind === 'bulk' ? 'kg' : 'unit';
-    if (item) {
-      const [taken] = await em.execute(
-        `SELECT 1 FROM good WHERE kind = 'item' AND make = ? AND model = ? AND serial_number = ?`,
-        [item.make, item.model, item.serialNumber],
-      );
-      if (taken) {
-        throw new InventoryError(
-          'conflict',
-          `goods.${index}.serialNumber: ${item.make} ${item.model} ${item.serialNumber} is already in stock`,
-          { issues: [{ path: `goods.${index}.serialNumber`, message: 'already in stock' }] },
-        );
-      }
-    }
-    const [row] = await em.execute<GoodRow[]>(
-      `INSERT INTO good (id, kind, organisation_id, site_id, intake_id, unit, state, description,
+    // The unique index on (make, model, serial) is the guard; its refusal names the field.
+    const [row] = await em
+      .execute<GoodRow[]>(
+        `INSERT INTO good (id, kind, organisation_id, site_id, intake_id, unit, state, description,
                          serial_number, make, model, weight_kg)
        VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING *`,
-      [
-        id,
-        kind,
-        site.organisation_id,
-        site.id,
-        intakeId,
-        unit,
-        JSON.stringify(description),
-        item?.serialNumber ?? null,
-        item?.make ?? null,
-        item?.model ?? null,
-        weightKg ?? null,
-      ],
-    );
+        [
+          id,
+          kind,
+          site.organisation_id,
+          site.id,
+          intakeId,
+          unit,
+          JSON.stringify(description),
+          item?.serialNumber ?? null,
+          item?.make ?? null,
+          item?.model ?? null,
+          weightKg ?? null,
+        ],
+      )
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === '23505' && item) {
+          throw new InventoryError(
+            'conflict',
+            `goods.${index}.serialNumber: ${item.make} ${item.model} ${item.serialNumber} is already in stock`,
+            { issues: [{ path: `goods.${index}.serialNumber`, message: 'already in stock' }] },
+          );
+        }
+        throw error;
+      });
     return row!;
   }
 }
