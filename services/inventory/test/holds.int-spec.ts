@@ -1,6 +1,9 @@
 import { jetstream } from '@nats-io/jetstream';
 import { InventoryHoldReleasedV1, InventoryRpc, type EventEnvelope } from '@boucle/contracts';
 import { eventually } from '@boucle/testing';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { expireJobOptions, HOLDS_QUEUE } from '../src/holds/holds.jobs.js';
 import { HoldsService } from '../src/holds/holds.service.js';
 import {
   intakeWheelchairs,
@@ -179,7 +182,7 @@ describe(HoldsService.name, () => {
   });
 
   describe('expire', () => {
-    it('should release an expired hold by its job and emit the event', async () => {
+    it('should release a hold at its expiry and emit the event', async () => {
       const goodId = await availableWheelchair('EXP-1');
       const released: EventEnvelope[] = [];
       const js = jetstream(h.nc);
@@ -207,6 +210,31 @@ describe(HoldsService.name, () => {
         actor: { role: 'system' },
         data: { holdId, goodId, reason: 'expired' },
       });
+    });
+
+    it('should release the hold when its BullMQ job runs, as on a replica that restarted', async () => {
+      const goodId = await availableWheelchair('JOB-1');
+      const { holdId } = await place(goodId, 'ben-6', '1', 3_600);
+      await h.orm.em
+        .fork()
+        .execute("UPDATE hold SET expires_at = now() - interval '1 second' WHERE id = ?", [holdId]);
+      const queue = h.app.get<Queue>(getQueueToken(HOLDS_QUEUE));
+      const job = await queue.getJob(expireJobOptions(holdId, 0).jobId);
+      expect(await job!.getState()).toBe('delayed');
+
+      await job!.promote();
+
+      await eventually(async () => {
+        const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+          actor: fixture.operator,
+          goodId,
+        });
+        expect(good.state).toBe('available');
+      });
+      const [hold] = await h.orm.em
+        .fork()
+        .execute<{ end_reason: string }[]>('SELECT end_reason FROM hold WHERE id = ?', [holdId]);
+      expect(hold!.end_reason).toBe('expired');
     });
 
     it('should release overdue holds in the sweep when their job never ran', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { z } from 'zod';
 import {
@@ -34,6 +34,8 @@ interface HoldRow {
 }
 
 const SYSTEM: Actor = { userId: 'inventory', role: 'system', organisationId: null };
+/** Holds expiring sooner than this also get an in-process timer. */
+const LOCAL_TIMER_HORIZON_MS = 15 * 60_000;
 
 /**
  * Holds: the only lock on stock. Placing one moves the quantity into `held`
@@ -42,8 +44,9 @@ const SYSTEM: Actor = { userId: 'inventory', role: 'system', organisationId: nul
  * once: released (with a reason), expired by its job, or handed over.
  */
 @Injectable()
-export class HoldsService {
+export class HoldsService implements OnModuleDestroy {
   private readonly logger = new Logger(HoldsService.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
@@ -131,6 +134,7 @@ export class HoldsService {
       assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
       await this.end(em, hold, 'released', cmd.reason, cmd.actor);
     });
+    this.cancelTimer(cmd.holdId);
     await this.queue.remove(expireJobOptions(cmd.holdId, 0).jobId).catch(() => undefined);
     return { holdId: cmd.holdId, status: 'released' };
   }
@@ -144,6 +148,7 @@ export class HoldsService {
       assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
       await this.end(em, hold, 'handed-over', 'handed over', cmd.actor, cmd.beneficiaryRef);
     });
+    this.cancelTimer(cmd.holdId);
     await this.queue.remove(expireJobOptions(cmd.holdId, 0).jobId).catch(() => undefined);
     return { holdId: cmd.holdId, status: 'handed-over' };
   }
@@ -181,18 +186,44 @@ export class HoldsService {
     return released;
   }
 
+  /**
+   * The BullMQ job is the durable schedule: it survives restarts and runs on any
+   * replica. Its timing is only as fine as Redis's timers (about 100 ms here), so
+   * the replica that placed a short hold also sets a timer of its own; whichever
+   * fires first releases the hold, and the other finds it already ended.
+   */
   private async scheduleExpiry(holdId: string, expiresAt: Date): Promise<void> {
-    try {
-      await this.queue.add(
-        HoldJob.expire,
-        { holdId },
-        expireJobOptions(holdId, expiresAt.getTime() - Date.now()),
+    const delay = expiresAt.getTime() - Date.now();
+    if (delay < LOCAL_TIMER_HORIZON_MS) {
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(holdId);
+          this.expire(holdId).catch((error: unknown) =>
+            this.logger.warn(`hold ${holdId}: ${String(error)}`),
+          );
+        },
+        Math.max(0, delay),
       );
+      timer.unref();
+      this.timers.set(holdId, timer);
+    }
+    try {
+      await this.queue.add(HoldJob.expire, { holdId }, expireJobOptions(holdId, delay));
     } catch (error) {
       this.logger.error(
         `could not schedule the expiry of hold ${holdId}; the sweep will release it: ${String(error)}`,
       );
     }
+  }
+
+  private cancelTimer(holdId: string): void {
+    clearTimeout(this.timers.get(holdId));
+    this.timers.delete(holdId);
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 
   private async loadHold(em: EntityManager, holdId: string): Promise<HoldRow> {
