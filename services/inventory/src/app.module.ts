@@ -17,6 +17,8 @@ import { GoodsModule } from './goods/goods.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HoldsModule } from './holds/holds.module.js';
 import { IntakeModule } from './intake/intake.module.js';
+import { LotsModule } from './lots/lots.module.js';
+import { TransformationsModule } from './transformations/transformations.module.js';
 import { RefurbishmentModule } from './refurbishment/refurbishment.module.js';
 import { SitesModule } from './sites/sites.module.js';
 
@@ -81,6 +83,8 @@ export class AppModule {
         IntakeModule,
         RefurbishmentModule,
         HoldsModule,
+        LotsModule,
+        TransformationsModule,
         HealthModule,
       ],
       providers: [

@@ -56,6 +56,7 @@ export async function startInventory(
     NATS_URL: env.natsUrl,
     REDIS_URL: env.redisUrl,
     SUBJECT_PREFIX: prefix,
+    QUEUE_PREFIX: `${prefix}inventory`,
     LOG_LEVEL: 'error',
     HOLD_SWEEP_INTERVAL_MS: String(3_600_000),
     ...overrides,

@@ -12,6 +12,11 @@ import {
   InventoryItemTriagedV1,
 } from './inventory-item-events.v1.js';
 import { InventoryStockMovedV1 } from './inventory-stock-moved.v1.js';
+import {
+  InventoryGoodTransformedV1,
+  InventoryLotDivertedV1,
+  InventoryLotOfferedV1,
+} from './inventory-lot-events.v1.js';
 
 export * from './inventory-hold-placed.v1.js';
 export * from './inventory-hold-released.v1.js';
@@ -19,6 +24,7 @@ export * from './inventory-intake-recorded.v1.js';
 export * from './matching-reservation-requested.v1.js';
 export * from './inventory-item-events.v1.js';
 export * from './inventory-stock-moved.v1.js';
+export * from './inventory-lot-events.v1.js';
 
 /** Every published event version; the AsyncAPI document and the example test read this list. */
 export const ALL_EVENTS: readonly EventDefinition[] = [
@@ -33,4 +39,7 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   InventoryItemAvailableV1,
   InventoryItemReturnedV1,
   InventoryHoldHandedOverV1,
+  InventoryLotOfferedV1,
+  InventoryLotDivertedV1,
+  InventoryGoodTransformedV1,
 ];

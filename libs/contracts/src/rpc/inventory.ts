@@ -19,6 +19,11 @@ export const Kilograms = z.number().positive().max(100_000);
 export const UNITS = ['unit', 'm2', 'm3', 'm', 'kg'] as const;
 export const Unit = z.enum(UNITS);
 
+/** EU waste code (List of Waste), e.g. "17 02 01"; a star marks hazardous waste. */
+export const WasteCode = z
+  .string()
+  .regex(/^\d{2} \d{2} \d{2}\*?$/, 'must be an EU waste code such as "17 02 01"');
+
 export const ORGANISATION_KINDS = [
   'reuse-village',
   'workshop',
@@ -93,9 +98,7 @@ const IntakeLot = z.strictObject({
   dimensions: z.string().max(200).optional(),
   conditionGrade: z.enum(['A', 'B', 'C', 'D']),
   /** EU waste code of the non-reused part, e.g. "17 02 01". */
-  wasteCode: z
-    .string()
-    .regex(/^\d{2} \d{2} \d{2}\*?$/, 'must be an EU waste code such as "17 02 01"'),
+  wasteCode: WasteCode,
   hazardous: z
     .literal(false, 'hazardous materials (asbestos, lead) are never taken for reuse')
     .default(false),
@@ -215,6 +218,92 @@ export const HandOverHoldV1 = z.strictObject({
   beneficiaryRef: z.string().trim().min(1).max(128),
 });
 
+export const DIVERSION_ROUTES = ['recycling', 'energy-recovery', 'landfill'] as const;
+const Diversion = z.strictObject({
+  route: z.enum(DIVERSION_ROUTES),
+  /** Where it goes: the recycling site, sorting centre or landfill that takes it. */
+  facility: z.string().trim().min(1).max(200),
+});
+
+/** A construction firm offers a lot still on its site, for an availability window tied to the works. */
+export const OfferLotV1 = z
+  .strictObject({
+    actor: ActorSchema,
+    siteId: Id,
+    locationId: Id,
+    materialFamily: z.string().trim().min(1).max(100),
+    quantity: Quantity,
+    unit: Unit,
+    /** Until dismantled, quantities are often estimates. */
+    estimated: z.boolean().default(false),
+    dimensions: z.string().max(200).optional(),
+    conditionGrade: z.enum(['A', 'B', 'C', 'D']),
+    wasteCode: WasteCode,
+    hazardous: z
+      .literal(false, 'hazardous materials (asbestos, lead) are never offered for reuse')
+      .default(false),
+    photoRefs: z.array(z.string().max(500)).max(50).optional(),
+    weightKg: Kilograms.optional(),
+    availableFrom: Instant,
+    mustBeGoneBy: Instant,
+    /** Where what nobody takes in time goes. */
+    fallback: Diversion,
+  })
+  .refine((c) => new Date(c.mustBeGoneBy) > new Date(c.availableFrom), {
+    path: ['mustBeGoneBy'],
+    message: 'must be after availableFrom',
+  });
+
+export const DivertLotV1 = z.strictObject({
+  actor: ActorSchema,
+  goodId: Id,
+  destination: Diversion,
+});
+
+const TransformationInput = z.strictObject({ goodId: Id, quantity: Quantity, weightKg: Kilograms });
+
+/**
+ * A transformation consumes inputs and produces outputs with a recorded mass
+ * balance: inputs' weight = outputs' weight + declared loss (within 1 %).
+ */
+export const RecordTransformationV1 = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('cardboard-to-litter'),
+    actor: ActorSchema,
+    locationId: Id,
+    inputs: z.array(TransformationInput).min(1).max(100),
+    bales: z
+      .array(z.strictObject({ weightKg: Kilograms }))
+      .min(1)
+      .max(1_000),
+    lossKg: z.number().min(0).max(100_000),
+  }),
+  z.strictObject({
+    kind: z.literal('dismantle'),
+    actor: ActorSchema,
+    donorId: Id,
+    donorWeightKg: Kilograms,
+    parts: z
+      .array(z.strictObject({ name: z.string().trim().min(1).max(100), weightKg: Kilograms }))
+      .min(1)
+      .max(200),
+    lossKg: z.number().min(0).max(100_000),
+  }),
+  z.strictObject({
+    kind: z.literal('washing'),
+    actor: ActorSchema,
+    poolId: Id,
+    washed: z.number().int().min(0).max(1_000_000),
+    broken: z.number().int().min(0).max(1_000_000),
+  }),
+]);
+
+export const TonnageReportV1 = z.strictObject({
+  actor: ActorSchema,
+  from: Instant,
+  to: Instant,
+});
+
 export const GetGoodV1 = z.strictObject({ actor: ActorSchema, goodId: Id });
 export const RecallV1 = z.strictObject({
   actor: ActorSchema,
@@ -246,4 +335,8 @@ export const InventoryRpc = {
   releaseHold: rpcSubject('inventory', 'hold', 'release'),
   handOverHold: rpcSubject('inventory', 'hold', 'hand-over'),
   recall: rpcSubject('inventory', 'recall', 'find'),
+  offerLot: rpcSubject('inventory', 'lot', 'offer'),
+  divertLot: rpcSubject('inventory', 'lot', 'divert'),
+  recordTransformation: rpcSubject('inventory', 'transformation', 'record'),
+  tonnageReport: rpcSubject('inventory', 'report', 'tonnage'),
 } as const;

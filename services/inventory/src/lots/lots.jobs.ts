@@ -1,0 +1,24 @@
+/**
+ * The lots queue. Never change these names: jobs already in Redis carry them.
+ */
+export const LOTS_QUEUE = 'inventory-lots';
+
+export const LotJob = {
+  /** At `mustBeGoneBy`, diverts what nobody took; its job id derives from the lot id. */
+  divertUntaken: 'divert-untaken-lot',
+} as const;
+
+export type LotJobName = (typeof LotJob)[keyof typeof LotJob];
+
+export interface DivertUntakenPayload {
+  goodId: string;
+}
+
+export const divertJobOptions = (goodId: string, delayMs: number) => ({
+  jobId: `divert-${goodId}`,
+  delay: Math.max(0, delayMs),
+  attempts: 10,
+  backoff: { type: 'exponential' as const, delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: 1_000,
+});

@@ -1,0 +1,169 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { InventoryRpc, type Actor } from '@boucle/contracts';
+import { eventually } from '@boucle/testing';
+import { divertJobOptions, LOTS_QUEUE } from '../src/lots/lots.jobs.js';
+import { LotsService } from '../src/lots/lots.service.js';
+import { refusal, startInventory, type Fixture, type InventoryHarness } from './harness.js';
+
+describe(LotsService.name, () => {
+  let h: InventoryHarness;
+  let site: Fixture;
+  let firm: Actor;
+
+  beforeAll(async () => {
+    h = await startInventory();
+    site = await h.member('construction-site');
+    firm = { userId: 'firm-user-1', role: 'firm', organisationId: site.organisationId };
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const offer = (overrides: Record<string, unknown> = {}) =>
+    h.rpc.request<{ goodId: string }>(InventoryRpc.offerLot, {
+      actor: firm,
+      siteId: site.siteId,
+      locationId: site.locationId,
+      materialFamily: 'oak parquet',
+      quantity: '84.5',
+      unit: 'm2',
+      estimated: true,
+      conditionGrade: 'B',
+      wasteCode: '17 02 01',
+      availableFrom: new Date(Date.now() - 3_600_000).toISOString(),
+      mustBeGoneBy: new Date(Date.now() + 3_600_000).toISOString(),
+      fallback: { route: 'recycling', facility: 'plateforme bois Amiens Est' },
+      ...overrides,
+    });
+
+  const balances = async (goodId: string) =>
+    (
+      await h.rpc.request<{ balances: { state: string; quantity: string }[] }>(
+        InventoryRpc.getGood,
+        {
+          actor: firm,
+          goodId,
+        },
+      )
+    ).balances.map((b) => [b.state, b.quantity]);
+
+  describe('offer', () => {
+    it('should offer a lot on its site that takers can hold in part', async () => {
+      const { goodId } = await offer();
+      await h.rpc.request(InventoryRpc.placeHold, {
+        actor: h.coordinator,
+        goodId,
+        quantity: '30',
+        holderId: 'firm-b',
+        ttlSeconds: 3_600,
+      });
+      expect(await balances(goodId)).toEqual([
+        ['held', '30'],
+        ['offered', '54.5'],
+      ]);
+    });
+
+    it.each([
+      ['a hazardous lot', { hazardous: true }, 'hazardous'],
+      [
+        'a window that closes before it opens',
+        { mustBeGoneBy: new Date(Date.now() - 7_200_000).toISOString() },
+        'mustBeGoneBy',
+      ],
+      ['a made-up waste code', { wasteCode: '17-02-01' }, 'wasteCode'],
+      [
+        'a fallback route that does not exist',
+        { fallback: { route: 'river', facility: 'x' } },
+        'fallback.route',
+      ],
+    ])('should refuse %s, naming the field', async (_case, overrides, path) => {
+      const error = await refusal(offer(overrides));
+      expect(error.code).toBe('validation');
+      expect(error.body.issues?.map((i) => i.path)).toContain(path);
+    });
+
+    it('should refuse an offer from a site that is not a construction site', async () => {
+      const village = await h.member('reuse-village');
+      const error = await refusal(
+        offer({
+          actor: { ...firm, organisationId: village.organisationId },
+          siteId: village.siteId,
+          locationId: village.locationId,
+        }),
+      );
+      expect(error.body.issues?.[0]?.path).toBe('siteId');
+    });
+  });
+
+  describe('divertUntaken', () => {
+    it('should divert what nobody took when the window closes, record where it went, and leave held stock alone', async () => {
+      const { goodId } = await offer({
+        mustBeGoneBy: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      await h.rpc.request(InventoryRpc.placeHold, {
+        actor: h.coordinator,
+        goodId,
+        quantity: '40',
+        holderId: 'firm-c',
+        ttlSeconds: 7_200,
+      });
+      // The works moved forward: the window closes now and the job comes due.
+      await h.orm.em
+        .fork()
+        .execute(
+          "UPDATE good SET must_be_gone_by = now(), available_from = now() - interval '1 day' WHERE id = ?",
+          [goodId],
+        );
+      const queue = h.app.get<Queue>(getQueueToken(LOTS_QUEUE));
+      await (await queue.getJob(divertJobOptions(goodId, 0).jobId))!.promote();
+
+      await eventually(async () =>
+        expect(await balances(goodId)).toEqual([
+          ['diverted', '44.5'],
+          ['held', '40'],
+        ]),
+      );
+      const [diversion] = await h.orm.em
+        .fork()
+        .execute<{ route: string; facility: string; automatic: boolean; quantity: string }[]>(
+          'SELECT route, facility, automatic, quantity::text AS quantity FROM diversion WHERE good_id = ?',
+          [goodId],
+        );
+      expect(diversion).toEqual({
+        route: 'recycling',
+        facility: 'plateforme bois Amiens Est',
+        automatic: true,
+        quantity: '44.500',
+      });
+      expect(await h.app.get(LotsService).divertUntaken(goodId)).toBe('nothing-left');
+    });
+
+    it('should not divert before the window closes', async () => {
+      const { goodId } = await offer();
+      expect(await h.app.get(LotsService).divertUntaken(goodId)).toBe('not-yet');
+      expect(await balances(goodId)).toEqual([['offered', '84.5']]);
+    });
+  });
+
+  describe('divert', () => {
+    it('should let the firm divert what is still offered, to a destination it names', async () => {
+      const { goodId } = await offer();
+      const result = await h.rpc.request(InventoryRpc.divertLot, {
+        actor: firm,
+        goodId,
+        destination: { route: 'energy-recovery', facility: 'chaufferie biomasse Amiens' },
+      });
+      expect(result).toEqual({ goodId, diverted: '84.5' });
+      const again = await refusal(
+        h.rpc.request(InventoryRpc.divertLot, {
+          actor: firm,
+          goodId,
+          destination: { route: 'recycling', facility: 'x' },
+        }),
+      );
+      expect(again.code).toBe('insufficient-quantity');
+    });
+  });
+});
