@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module.js';
 import { HoldsModule } from './holds/holds.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { LotsModule } from './lots/lots.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { TransformationsModule } from './transformations/transformations.module.js';
 import { RefurbishmentModule } from './refurbishment/refurbishment.module.js';
 import { SitesModule } from './sites/sites.module.js';
@@ -85,6 +86,7 @@ export class AppModule {
         HoldsModule,
         LotsModule,
         TransformationsModule,
+        ReportsModule,
         HealthModule,
       ],
       providers: [

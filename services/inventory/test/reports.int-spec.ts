@@ -1,0 +1,93 @@
+import { InventoryRpc } from '@boucle/contracts';
+import { ReportsService } from '../src/reports/reports.service.js';
+import { refusal, startInventory, type Fixture, type InventoryHarness } from './harness.js';
+
+describe(ReportsService.name, () => {
+  let h: InventoryHarness;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    h = await startInventory();
+    fixture = await h.member();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('should report tonnes in by collection mode and tonnes out by destination, reuse apart from recycling', async () => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+      actor: fixture.operator,
+      siteId: fixture.siteId,
+      locationId: fixture.locationId,
+      grossWeightKg: 1_600,
+      tareKg: 50,
+      provenance: { locality: 'Amiens' },
+      collectionMode: 'shop',
+      goods: [
+        { kind: 'bulk', material: 'cardboard', weightKg: 1_000 },
+        {
+          kind: 'pool',
+          containerType: 'bottle 75 cl',
+          count: 1_000,
+          depositCents: 20,
+          weightKg: 500,
+        },
+      ],
+    });
+    const [cardboard, bottles] = goodIds;
+    await h.rpc.request(InventoryRpc.recordTransformation, {
+      kind: 'cardboard-to-litter',
+      actor: fixture.operator,
+      locationId: fixture.locationId,
+      inputs: [{ goodId: cardboard, quantity: '1000', weightKg: 1_000 }],
+      bales: [{ weightKg: 980 }],
+      lossKg: 20,
+    });
+    for (const [fromState, toState] of [
+      ['collected', 'washing'],
+      ['washing', 'washed'],
+      ['washed', 'available'],
+      ['available', 'delivered'],
+    ]) {
+      await h.rpc.request(InventoryRpc.moveGood, {
+        actor: fixture.operator,
+        goodId: bottles,
+        quantity: '400',
+        fromState,
+        toState,
+        reason: 'to the brewery',
+      });
+    }
+
+    const report = await h.rpc.request<{ in: unknown[]; out: unknown[] }>(
+      InventoryRpc.tonnageReport,
+      {
+        actor: fixture.operator,
+        from,
+        to: new Date(Date.now() + 60_000).toISOString(),
+      },
+    );
+
+    expect(report.in).toEqual([
+      { collectionMode: 'shop', kind: 'bulk', tonnes: 1 },
+      { collectionMode: 'shop', kind: 'pool', tonnes: 0.5 },
+    ]);
+    expect(report.out).toEqual([
+      { destination: 'recycling', kind: 'bulk', tonnes: 1 },
+      { destination: 'reuse', kind: 'pool', tonnes: 0.2 },
+    ]);
+  });
+
+  it('should refuse the report to a beneficiary', async () => {
+    const error = await refusal(
+      h.rpc.request(InventoryRpc.tonnageReport, {
+        actor: { userId: 'ben-1', role: 'beneficiary', organisationId: null },
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-12-31T00:00:00Z',
+      }),
+    );
+    expect(error.code).toBe('forbidden');
+  });
+});
