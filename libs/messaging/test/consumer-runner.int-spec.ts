@@ -19,6 +19,11 @@ import {
   type Backbone,
 } from './harness.js';
 
+/** Handler work that takes a while (not a wait for a condition: those poll with a deadline). */
+const simulateWork = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const SLOW_HANDLER_MS = 2_000;
+const IN_HAND_MS = 300;
+
 describe(ConsumerRunner.name, () => {
   let backbone: Backbone;
 
@@ -222,7 +227,7 @@ describe(ConsumerRunner.name, () => {
         ackWaitMs: 600,
         handler: async (event, em) => {
           calls++;
-          await new Promise((resolve) => setTimeout(resolve, 2_000));
+          await simulateWork(SLOW_HANDLER_MS);
           await applyEffect(event, em);
         },
       });
@@ -286,7 +291,7 @@ describe(ConsumerRunner.name, () => {
       const sut = backbone.runner({
         handler: async (event, em) => {
           started();
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          await simulateWork(IN_HAND_MS);
           await applyEffect(event, em);
         },
       });

@@ -1,4 +1,4 @@
-export * from './environment.js';
+export * from './config/environment.js';
 export * from './unique.js';
 export * from './eventually.js';
 export * from './test-database.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { testEnvironment } from './environment.js';
+import { testEnvironment } from './config/environment.js';
 import { eventually } from './eventually.js';
 
 /** A connection to the shared test NATS server that keeps retrying through restarts. */
@@ -45,9 +45,7 @@ export class PrivateNatsServer {
     private readonly binary: string,
   ) {}
 
-  static async start(
-    binary = process.env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server',
-  ): Promise<PrivateNatsServer> {
+  static async start(binary = testEnvironment().natsServerBin): Promise<PrivateNatsServer> {
     const server = new PrivateNatsServer(await freePort(), binary);
     await server.restart();
     return server;

@@ -7,7 +7,7 @@ import {
   type DatabaseOptions,
   type NamedMigration,
 } from '@boucle/database';
-import { testEnvironment } from './environment.js';
+import { testEnvironment } from './config/environment.js';
 import { uniqueId } from './unique.js';
 
 export interface TestDatabase {

@@ -3,7 +3,7 @@ import { createInventoryApp } from './app.js';
 import { loadInventoryConfig } from './config/inventory.config.js';
 
 try {
-  const config = loadInventoryConfig(process.env);
+  const config = loadInventoryConfig();
   const app = await createInventoryApp(config);
   await app.listen(config.HTTP_PORT);
 } catch (error) {

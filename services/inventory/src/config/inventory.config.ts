@@ -16,7 +16,7 @@ const shape = {
 export type InventoryConfig = ReturnType<typeof loadInventoryConfig>;
 
 /** The only place the inventory service reads its environment. */
-export function loadInventoryConfig(environment: Record<string, string | undefined>) {
+export function loadInventoryConfig(environment: Record<string, string | undefined> = process.env) {
   return loadConfig('inventory', shape, environment);
 }
 

@@ -7,6 +7,8 @@ export interface TestEnvironment {
   postgresUrl: string;
   natsUrl: string;
   redisUrl: string;
+  /** The nats-server binary fault tests start privately. */
+  natsServerBin: string;
 }
 
 export function testEnvironment(
@@ -16,5 +18,6 @@ export function testEnvironment(
     postgresUrl: env['TEST_POSTGRES_URL'] ?? 'postgres://boucle:boucle@127.0.0.1:5432/postgres',
     natsUrl: env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222',
     redisUrl: env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    natsServerBin: env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server',
   };
 }
