@@ -4,9 +4,18 @@
  * 100 contenders per unit, and how late hold expiry jobs release their holds.
  * Prints a table, then one JSON line.
  */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { InventoryRpc } from '@boucle/contracts';
-import { percentile, rawPostgresTxPerSec, report, round } from '@boucle/testing';
+import pg from 'pg';
+import {
+  eventually,
+  freePort,
+  percentile,
+  rawPostgresTxPerSec,
+  report,
+  round,
+} from '@boucle/testing';
 import { startInventory, type Fixture, type InventoryHarness } from '../test/harness.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -126,25 +135,61 @@ async function expiryLateness(h: InventoryHarness, fixture: Fixture): Promise<nu
     });
     holdIds.push(holdId);
   }
-  const em = h.orm.em.fork();
-  for (;;) {
-    const [row] = await em.execute<{ n: string }[]>(
-      "SELECT count(*) AS n FROM hold WHERE id = ANY(?::uuid[]) AND status = 'active'",
-      [`{${holdIds.join(',')}}`],
+  const db = new pg.Client({ connectionString: h.db.url });
+  await db.connect();
+  try {
+    await eventually(
+      async () => {
+        const { rows } = await db.query<{ n: string }>(
+          "SELECT count(*) AS n FROM hold WHERE id = ANY($1::uuid[]) AND status = 'active'",
+          [holdIds],
+        );
+        if (Number(rows[0]!.n) > 0) throw new Error(`${rows[0]!.n} holds still active`);
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
     );
-    if (Number(row!.n) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { rows } = await db.query<{ late_ms: string }>(
+      'SELECT extract(epoch FROM (ended_at - expires_at)) * 1000 AS late_ms FROM hold WHERE id = ANY($1::uuid[])',
+      [holdIds],
+    );
+    return rows.map((r) => Number(r.late_ms));
+  } finally {
+    await db.end();
   }
-  const rows = await em.execute<{ late_ms: string }[]>(
-    `SELECT extract(epoch FROM (ended_at - expires_at)) * 1000 AS late_ms FROM hold WHERE id = ANY(?::uuid[])`,
-    [`{${holdIds.join(',')}}`],
-  );
-  return rows.map((r) => Number(r.late_ms));
 }
 
+// The service under test runs in a process of its own, as deployed; this one only sends requests.
+// The in-process app of the harness is kept for fixtures and stopped from pulling work: its replica
+// would otherwise share the requests.
 const h = await startInventory({ LOG_LEVEL: 'warn' });
+const port = await freePort();
+const service = spawn(
+  process.execPath,
+  [
+    ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof3'] : []),
+    '--import',
+    '@swc-node/register/esm-register',
+    'services/inventory/src/main.ts',
+  ],
+  {
+    env: {
+      ...process.env,
+      DATABASE_URL: h.config.DATABASE_URL,
+      NATS_URL: h.config.NATS_URL,
+      REDIS_URL: h.config.REDIS_URL,
+      SUBJECT_PREFIX: h.config.SUBJECT_PREFIX,
+      QUEUE_PREFIX: h.config.QUEUE_PREFIX,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
 try {
   const fixture = await h.member();
+  await waitUntilReady(port);
+  // Only the child answers from now on.
+  await h.app.close();
   const raw = await rawPostgresTxPerSec(h.db.url, seconds);
   const intake = await intakes(h, fixture);
   const holds = await holdDecisions(h, fixture);
@@ -181,5 +226,18 @@ try {
     },
   );
 } finally {
+  service.kill('SIGTERM');
+  await new Promise((resolve) => service.once('exit', resolve));
   await h.close();
+}
+
+/** The child process serves its health on a port of its own: ready means PostgreSQL, NATS and Redis answer. */
+async function waitUntilReady(port: number): Promise<void> {
+  await eventually(
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (!response.ok) throw new Error(`not ready: ${response.status}`);
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
 }

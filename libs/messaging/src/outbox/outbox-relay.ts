@@ -47,6 +47,7 @@ export class OutboxRelay {
   private readonly pool: pg.Pool;
   private listener: pg.Client | undefined;
   private running = false;
+  private stopped = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private woken = false;
@@ -78,6 +79,8 @@ export class OutboxRelay {
 
   /** Finishes the batch in hand, then stops; unpublished rows stay pending for the next relay. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.running = false;
     this.notify();
     await this.loop;
