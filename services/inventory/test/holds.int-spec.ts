@@ -115,7 +115,84 @@ describe(HoldsService.name, () => {
       expect(good.balances).toEqual([expect.objectContaining({ state: 'held', quantity: '10' })]);
     });
 
-    it('should refuse a hold on an aid that has not passed its gates', async () => {
+    it('should refuse half of something counted in whole units', async () => {
+      const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+        actor: fixture.operator,
+        siteId: fixture.siteId,
+        locationId: fixture.locationId,
+        grossWeightKg: 200,
+        tareKg: 10,
+        provenance: { locality: 'Amiens' },
+        collectionMode: 'pickup',
+        goods: [
+          {
+            kind: 'lot',
+            materialFamily: 'doors',
+            quantity: '6',
+            unit: 'unit',
+            conditionGrade: 'B',
+            wasteCode: '17 02 01',
+          },
+        ],
+      });
+      await h.rpc.request(InventoryRpc.moveGood, {
+        actor: fixture.operator,
+        goodId: goodIds[0],
+        quantity: '6',
+        fromState: 'stored',
+        toState: 'available',
+        reason: 'sorted',
+      });
+      const error = await refusal(place(goodIds[0]!, 'firm-d', '0.5'));
+      expect(error.body.issues?.[0]?.path).toBe('quantity');
+    });
+
+    it('should answer every racing command on one hold with one success and typed refusals', async () => {
+      for (let round = 0; round < 10; round++) {
+        const goodId = await availableWheelchair(`RACE-END-${round}`);
+        const { holdId } = await place(goodId, 'ben-r');
+        await h.orm.em.fork().execute('UPDATE hold SET expires_at = now() WHERE id = ?', [holdId]);
+        const outcomes = await Promise.allSettled([
+          h.rpc.request(InventoryRpc.releaseHold, {
+            actor: fixture.operator,
+            holdId,
+            reason: 'cancelled',
+          }),
+          h.rpc.request(InventoryRpc.handOverHold, {
+            actor: fixture.operator,
+            holdId,
+            beneficiaryRef: 'ben-r',
+          }),
+          h.app.get(HoldsService).expire(holdId),
+          h.rpc.request(InventoryRpc.moveGood, {
+            actor: fixture.operator,
+            goodId,
+            quantity: '1',
+            fromState: 'held',
+            toState: 'available',
+            reason: 'sneaking past the hold',
+          }),
+        ]);
+        const rpcOutcomes = [outcomes[0], outcomes[1], outcomes[3]];
+        const codes = rpcOutcomes
+          .filter((o) => o.status === 'rejected')
+          .map((o) => ((o).reason as { code: string }).code);
+        expect(codes).not.toContain('internal');
+        const expired = outcomes[2].status === 'fulfilled' && outcomes[2].value === 'released';
+        const ended =
+          rpcOutcomes.filter((o) => o.status === 'fulfilled').length + (expired ? 1 : 0);
+        expect(ended).toBe(1);
+        const [row] = await h.orm.em
+          .fork()
+          .execute<{ n: string }[]>('SELECT count(*) AS n FROM stock_movement WHERE hold_id = ?', [
+            holdId,
+          ]);
+        // One movement into the hold, one out of it.
+        expect(Number(row!.n)).toBe(2);
+      }
+    });
+
+    it('should refuse a hold on an aid not yet released for use', async () => {
       const [goodId] = await intakeWheelchairs(h, fixture, ['NOT-READY']);
       expect((await refusal(place(goodId!, 'ben-1'))).code).toBe('insufficient-quantity');
     });
@@ -170,6 +247,16 @@ describe(HoldsService.name, () => {
       expect(recall.units).toEqual([
         expect.objectContaining({ serialNumber: 'HO-1', state: 'handed-over', holder: 'ben-9' }),
       ]);
+      const other = await h.member();
+      const foreign = await h.rpc.request<{ units: unknown[] }>(InventoryRpc.recall, {
+        actor: other.operator,
+        make: 'Invacare',
+        model: 'Action 3',
+        serialFrom: 'HO-1',
+        serialTo: 'HO-1',
+      });
+      // Another member sees only its own units: never this beneficiary.
+      expect(foreign.units).toEqual([]);
       const released = await refusal(
         h.rpc.request(InventoryRpc.releaseHold, {
           actor: fixture.operator,

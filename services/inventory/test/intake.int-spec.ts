@@ -120,7 +120,13 @@ describe(IntakeService.name, () => {
         'tareKg',
         /less than grossWeightKg/,
       ],
-      ['a negative weight', { grossWeightKg: -3 }, 'grossWeightKg', /too small|greater than/i],
+      ['a negative weight', { grossWeightKg: -3 }, 'grossWeightKg', /at least 1 g/],
+      [
+        'a weight finer than a gram',
+        { goods: [{ kind: 'bulk', material: 'cardboard', weightKg: 12.3456 }] },
+        'goods.0.weightKg',
+        /3 decimal places/,
+      ],
       ['no goods', { goods: [] }, 'goods', /too small|at least/i],
       [
         'a lot with a unit that does not exist',

@@ -80,6 +80,17 @@ describe(ReportsService.name, () => {
     ]);
   });
 
+  it('should refuse the report to an operator who belongs to no organisation', async () => {
+    const error = await refusal(
+      h.rpc.request(InventoryRpc.tonnageReport, {
+        actor: { userId: 'op-x', role: 'operator', organisationId: null },
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-12-31T00:00:00Z',
+      }),
+    );
+    expect(error.code).toBe('forbidden');
+  });
+
   it('should refuse the report to a beneficiary', async () => {
     const error = await refusal(
       h.rpc.request(InventoryRpc.tonnageReport, {

@@ -15,7 +15,17 @@ export const Quantity = z
   .string()
   .regex(/^\d{1,11}(\.\d{1,3})?$/, 'must be a positive decimal with at most 3 places, as a string')
   .refine((q) => Number(q) > 0, 'must be greater than zero');
-export const Kilograms = z.number().positive().max(100_000);
+/** Weights to the gram, as the scales give them. */
+export const Kilograms = z
+  .number()
+  .min(0.001, 'must be at least 1 g (0.001 kg)')
+  .max(100_000)
+  .refine(
+    (kg) => Math.abs(kg * 1000 - Math.round(kg * 1000)) < 1e-6,
+    'at most 3 decimal places (grams)',
+  );
+const WholeWhenCounted = (value: { quantity: string; unit: string }) =>
+  value.unit !== 'unit' || /^\d+(\.0{1,3})?$/.test(value.quantity);
 export const UNITS = ['unit', 'm2', 'm3', 'm', 'kg'] as const;
 export const Unit = z.enum(UNITS);
 
@@ -90,21 +100,23 @@ const IntakeItem = z.strictObject({
   attributes: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   weightKg: Kilograms.optional(),
 });
-const IntakeLot = z.strictObject({
-  kind: z.literal('lot'),
-  materialFamily: z.string().trim().min(1).max(100),
-  quantity: Quantity,
-  unit: Unit,
-  dimensions: z.string().max(200).optional(),
-  conditionGrade: z.enum(['A', 'B', 'C', 'D']),
-  /** EU waste code of the non-reused part, e.g. "17 02 01". */
-  wasteCode: WasteCode,
-  hazardous: z
-    .literal(false, 'hazardous materials (asbestos, lead) are never taken for reuse')
-    .default(false),
-  photoRefs: z.array(z.string().max(500)).max(50).optional(),
-  weightKg: Kilograms.optional(),
-});
+const IntakeLot = z
+  .strictObject({
+    kind: z.literal('lot'),
+    materialFamily: z.string().trim().min(1).max(100),
+    quantity: Quantity,
+    unit: Unit,
+    dimensions: z.string().max(200).optional(),
+    conditionGrade: z.enum(['A', 'B', 'C', 'D']),
+    /** EU waste code of the non-reused part, e.g. "17 02 01". */
+    wasteCode: WasteCode,
+    hazardous: z
+      .literal(false, 'hazardous materials (asbestos, lead) are never taken for reuse')
+      .default(false),
+    photoRefs: z.array(z.string().max(500)).max(50).optional(),
+    weightKg: Kilograms.optional(),
+  })
+  .refine(WholeWhenCounted, { path: ['quantity'], message: 'counted in whole units' });
 const IntakePool = z.strictObject({
   kind: z.literal('pool'),
   containerType: z.string().trim().min(1).max(100),
@@ -132,7 +144,14 @@ export const RecordIntakeV1 = z
     locationId: Id,
     receivedAt: Instant.optional(),
     grossWeightKg: Kilograms,
-    tareKg: z.number().min(0).max(100_000),
+    tareKg: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .refine(
+        (kg) => Math.abs(kg * 1000 - Math.round(kg * 1000)) < 1e-6,
+        'at most 3 decimal places (grams)',
+      ),
     provenance: z.strictObject({
       locality: z.string().trim().min(1).max(200),
       donorRef: z.string().trim().min(1).max(128).optional(),
@@ -252,7 +271,8 @@ export const OfferLotV1 = z
   .refine((c) => new Date(c.mustBeGoneBy) > new Date(c.availableFrom), {
     path: ['mustBeGoneBy'],
     message: 'must be after availableFrom',
-  });
+  })
+  .refine(WholeWhenCounted, { path: ['quantity'], message: 'counted in whole units' });
 
 export const DivertLotV1 = z.strictObject({
   actor: ActorSchema,

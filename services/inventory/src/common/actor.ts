@@ -14,6 +14,17 @@ export function assertActsFor(actor: Actor, organisationId: string, what: string
   }
 }
 
+/**
+ * Whose data a query covers: null for the whole cluster (coordinator, system),
+ * otherwise the actor's own organisation; a member role without one sees nothing.
+ */
+export function memberScope(actor: Actor): string | null {
+  if (CLUSTER_ROLES.has(actor.role)) return null;
+  if (!actor.organisationId)
+    throw forbidden(`${actor.role} ${actor.userId} belongs to no organisation`);
+  return actor.organisationId;
+}
+
 export function assertRole(actor: Actor, roles: readonly Actor['role'][], action: string): void {
   if (!roles.includes(actor.role) && !CLUSTER_ROLES.has(actor.role)) {
     throw forbidden(

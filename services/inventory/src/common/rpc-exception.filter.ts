@@ -19,8 +19,18 @@ export class InventoryRpcExceptionFilter implements RpcExceptionFilter<unknown> 
   private toBody(exception: unknown): RpcErrorBody {
     if (exception instanceof InventoryError) return exception.toBody();
     const code = (exception as { code?: string } | null)?.code;
-    if (code === '23514') {
+    const text = exception instanceof Error ? exception.message : '';
+    if (code === '23514' && text.includes('stock_balance')) {
       return { code: 'insufficient-quantity', message: 'not enough stock for this movement' };
+    }
+    if (code === '23514') {
+      return { code: 'validation', message: 'a value breaks a rule of the record it belongs to' };
+    }
+    if (code === '40P01' || code === '40001') {
+      return {
+        code: 'conflict',
+        message: 'another change to the same stock was under way: try again',
+      };
     }
     if (code === '23505') {
       return { code: 'conflict', message: 'this already exists' };

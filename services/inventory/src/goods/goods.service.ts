@@ -3,10 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { Actor, GetGoodV1, MoveGoodV1, RecallV1 } from '@boucle/contracts';
 import { MikroORM } from '@boucle/database';
-import { assertActsFor } from '../common/actor.js';
+import { assertActsFor, assertRole, memberScope } from '../common/actor.js';
 import { validation } from '../common/errors.js';
 import { SitesService } from '../sites/sites.service.js';
-import { describeGood, loadBalances, loadGood } from './good.js';
+import { assertWholeIfCounted, describeGood, loadBalances, loadGood } from './good.js';
 import { assertPlainMove, isState } from './lifecycle.js';
 import { normalise, StockService } from './stock.service.js';
 
@@ -33,7 +33,8 @@ export class GoodsService {
   /** A plain move along the lifecycle; gates and holds have commands of their own. */
   async move(cmd: z.output<typeof MoveGoodV1>): Promise<{ movementId: string }> {
     return this.orm.em.fork().transactional(async (em) => {
-      const good = await loadGood(em, cmd.goodId);
+      // Every path locks the good before its balances: one lock order, no deadlock.
+      const good = await loadGood(em, cmd.goodId, true);
       assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
       for (const [field, state] of [
         ['fromState', cmd.fromState],
@@ -44,6 +45,7 @@ export class GoodsService {
       }
       if (good.kind === 'item' && cmd.quantity !== '1')
         throw validation('quantity', 'an item moves as a whole: 1');
+      assertWholeIfCounted(good, cmd.quantity);
       assertPlainMove(good.kind, cmd.fromState, cmd.toState, describeGood(good));
       const balances = await loadBalances(em, good.id);
       const source = balances.find((b) => b.state === cmd.fromState);
@@ -177,14 +179,15 @@ export class GoodsService {
    * across the whole cluster, with its state, where it is and who holds it.
    */
   async recall(query: z.output<typeof RecallV1>) {
-    if (!['coordinator', 'refurbisher', 'operator', 'system'].includes(query.actor.role)) {
-      throw validation(
-        'actor.role',
-        'a recall is run by an operator, a refurbisher or the coordinator',
-      );
-    }
+    assertRole(query.actor, ['operator', 'refurbisher'], 'a recall');
+    // Matériovigilance spans the cluster for the coordinator; a member sees its own units.
+    const member = memberScope(query.actor);
     const params: unknown[] = [query.make, query.model];
     let range = '';
+    if (member) {
+      range += ' AND g.organisation_id::text = ?';
+      params.push(member);
+    }
     if (query.serialFrom) {
       range += ' AND g.serial_number >= ?';
       params.push(query.serialFrom);

@@ -92,11 +92,11 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
 };
 
 export function allowedNext(kind: GoodKind, from: string): readonly string[] {
-  return LIFECYCLES[kind].next[from] ?? [];
+  return Object.hasOwn(LIFECYCLES[kind].next, from) ? LIFECYCLES[kind].next[from]! : [];
 }
 
 export function isState(kind: GoodKind, state: string): boolean {
-  return state in LIFECYCLES[kind].next;
+  return Object.hasOwn(LIFECYCLES[kind].next, state);
 }
 
 /** Throws unless `from → to` is a transition of this kind's lifecycle. */

@@ -16,7 +16,7 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { recordEvent } from '@boucle/messaging';
 import { assertActsFor } from '../common/actor.js';
 import { InventoryError, insufficientQuantity, notFound, validation } from '../common/errors.js';
-import { describeGood, loadGood } from '../goods/good.js';
+import { assertStillOffered, assertWholeIfCounted, describeGood, loadGood } from '../goods/good.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
 import { normalise, StockService } from '../goods/stock.service.js';
 import { expireJobOptions, HOLDS_QUEUE, HoldJob, type ExpireHoldPayload } from './holds.jobs.js';
@@ -56,10 +56,13 @@ export class HoldsService implements OnModuleDestroy {
 
   async place(cmd: z.output<typeof PlaceHoldV1>): Promise<{ holdId: string; expiresAt: string }> {
     const result = await this.orm.em.fork().transactional(async (em) => {
-      const good = await loadGood(em, cmd.goodId);
+      // The good first, then its balances: the lock order of every stock path.
+      const good = await loadGood(em, cmd.goodId, true);
       assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
       if (good.kind === 'item' && cmd.quantity !== '1')
         throw validation('quantity', 'an item is held as a whole: 1');
+      assertWholeIfCounted(good, cmd.quantity);
+      assertStillOffered(good);
       const lifecycle = LIFECYCLES[good.kind];
       // The place with the most available; the guarded move below settles any race for it.
       const [source] = await em.execute<{ state: string; location_id: string }[]>(

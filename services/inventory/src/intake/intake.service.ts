@@ -9,7 +9,7 @@ import {
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { recordEvent } from '@boucle/messaging';
 import { assertActsFor } from '../common/actor.js';
-import { InventoryError } from '../common/errors.js';
+import { InventoryError, validation } from '../common/errors.js';
 import type { GoodRow } from '../goods/good.js';
 import { StockService } from '../goods/stock.service.js';
 import { SitesService, type SiteRow } from '../sites/sites.service.js';
@@ -34,6 +34,13 @@ export class IntakeService {
       const site = await this.sites.loadSite(em, cmd.siteId);
       assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
       await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
+      if (site.kind === 'construction-site') {
+        // Supply still on a site is offered with its window (lot.offer), not weighed in.
+        throw validation(
+          'siteId',
+          'goods on a construction site are offered with lot.offer, not taken in',
+        );
+      }
       const intakeId = randomUUID();
       const receivedAt = cmd.receivedAt
         ? new Date(cmd.receivedAt).toISOString()
@@ -152,7 +159,7 @@ function initialState(input: IntakeGoodInput, site: SiteRow): string {
     case 'item':
       return 'received';
     case 'lot':
-      return site.kind === 'construction-site' ? 'offered' : 'stored';
+      return 'stored';
     case 'pool':
       return site.kind === 'partner-shop' ? 'returned' : 'collected';
     case 'bulk':

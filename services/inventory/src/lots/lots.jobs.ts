@@ -6,7 +6,11 @@ export const LOTS_QUEUE = 'inventory-lots';
 export const LotJob = {
   /** At `mustBeGoneBy`, diverts what nobody took; its job id derives from the lot id. */
   divertUntaken: 'divert-untaken-lot',
+  /** Diverts what is offered past its window: stock released from a hold after it closed, or a missed job. */
+  sweep: 'sweep-overdue-lots',
 } as const;
+
+export const LOTS_SWEEP_SCHEDULER_ID = 'sweep-overdue-lots';
 
 export type LotJobName = (typeof LotJob)[keyof typeof LotJob];
 

@@ -19,6 +19,8 @@ export class LotsProcessor extends WorkerHost {
         if (outcome === 'not-yet') throw new Error(`lot ${job.data.goodId} is not due yet`);
         return outcome;
       }
+      case LotJob.sweep:
+        return this.lots.sweepOverdue();
       default: {
         const unknown: never = name;
         throw new Error(`unknown job ${String(unknown)} on ${LOTS_QUEUE}`);

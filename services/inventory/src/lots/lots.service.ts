@@ -152,6 +152,20 @@ export class LotsService {
     });
   }
 
+  /** Every lot still offered past its window; returns how many were diverted. */
+  async sweepOverdue(limit = 500): Promise<number> {
+    const overdue = await this.orm.em.fork().execute<{ id: string }[]>(
+      `SELECT g.id FROM good g
+        WHERE g.kind = 'lot' AND g.must_be_gone_by <= clock_timestamp()
+          AND EXISTS (SELECT 1 FROM stock_balance b WHERE b.good_id = g.id AND b.state = 'offered' AND b.quantity > 0)
+        ORDER BY g.must_be_gone_by LIMIT ?`,
+      [limit],
+    );
+    let diverted = 0;
+    for (const { id } of overdue) if ((await this.divertUntaken(id)) === 'diverted') diverted++;
+    return diverted;
+  }
+
   private async divertOffered(
     em: EntityManager,
     good: GoodRow,

@@ -204,7 +204,14 @@ export class RefurbishmentService {
         [cmd.locationId],
       );
       if (!location) throw notFound('location', cmd.locationId);
-      assertActsFor(cmd.actor, location.organisation_id, `location ${cmd.locationId}`);
+      // It comes back to the organisation that owns it, into one of its own locations.
+      assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
+      if (location.organisation_id !== good.organisation_id) {
+        throw validation(
+          'locationId',
+          `location ${cmd.locationId} does not belong to the aid's organisation`,
+        );
+      }
       assertTransition(good.kind, good.state, 'returned', describeGood(good));
       const [handedOver] = await loadBalances(em, good.id);
       const cause = { type: 'command' as const, id: randomUUID() };

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { TonnageReportV1 } from '@boucle/contracts';
 import { MikroORM } from '@boucle/database';
-import { assertRole } from '../common/actor.js';
+import { assertRole, memberScope } from '../common/actor.js';
 import { validation } from '../common/errors.js';
 
 /**
@@ -18,12 +18,12 @@ export class ReportsService {
     assertRole(query.actor, ['operator', 'coordinator'], 'the tonnage report');
     if (new Date(query.to) <= new Date(query.from)) throw validation('to', 'must be after from');
     // The coordinator sees the whole cluster; a member sees its own sites.
-    const organisationId = query.actor.role === 'coordinator' || query.actor.role === 'system' ? null : query.actor.organisationId;
+    const organisationId = memberScope(query.actor);
     const em = this.orm.em.fork();
     const intake = await em.execute<{ collection_mode: string; kind: string; kg: string }[]>(
       `SELECT i.collection_mode, g.kind, sum(coalesce(g.weight_kg, 0))::text AS kg
          FROM intake i JOIN good g ON g.intake_id = i.id
-        WHERE i.received_at >= ? AND i.received_at < ? AND (?::uuid IS NULL OR g.organisation_id = ?::uuid)
+        WHERE i.received_at >= ? AND i.received_at < ? AND (?::text IS NULL OR g.organisation_id::text = ?)
         GROUP BY 1, 2 ORDER BY 1, 2`,
       [query.from, query.to, organisationId, organisationId],
     );
@@ -45,7 +45,10 @@ export class ReportsService {
          JOIN first f ON f.good_id = m.good_id
         WHERE m.to_state IN ('handed-over', 'delivered', 'transformed', 'diverted', 'scrapped', 'broken')
           AND m.occurred_at >= ? AND m.occurred_at < ?
-          AND (?::uuid IS NULL OR g.organisation_id = ?::uuid)
+          -- A tonne is counted once, when it leaves as what came in: bales and parts made by a
+          -- transformation were already counted when their inputs were transformed or scrapped.
+          AND (g.intake_id IS NOT NULL OR g.available_from IS NOT NULL)
+          AND (?::text IS NULL OR g.organisation_id::text = ?)
         GROUP BY 1, 2 ORDER BY 1, 2`,
       [query.from, query.to, organisationId, organisationId],
     );

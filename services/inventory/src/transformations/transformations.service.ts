@@ -98,6 +98,13 @@ export class TransformationsService {
       if (good.kind !== 'bulk' || good.description['material'] !== 'cardboard') {
         throw validation(`inputs.${index}.goodId`, `${describeGood(good)} is not cardboard`);
       }
+      // Bulk is counted in kilograms: the weight declared is the quantity consumed, or the balance could be faked.
+      if (Math.abs(Number(input.quantity) - input.weightKg) > 0.0005) {
+        throw validation(
+          `inputs.${index}.weightKg`,
+          `must equal the quantity consumed (${input.quantity} kg)`,
+        );
+      }
       await this.consume(
         em,
         good,
@@ -220,7 +227,9 @@ export class TransformationsService {
     kind: Kind,
   ): Promise<void> {
     assertTransition(good.kind, from, to, describeGood(good));
-    const source = (await loadBalances(em, good.id)).find((b) => b.state === from);
+    const source = (await loadBalances(em, good.id)).find(
+      (b) => b.state === from && Number(b.quantity) >= Number(quantity),
+    );
     if (!source) throw validation('inputs', `nothing of ${describeGood(good)} is ${from}`);
     await this.stock.move(em, {
       good,
