@@ -176,7 +176,7 @@ describe(HoldsService.name, () => {
         const rpcOutcomes = [outcomes[0], outcomes[1], outcomes[3]];
         const codes = rpcOutcomes
           .filter((o) => o.status === 'rejected')
-          .map((o) => ((o).reason as { code: string }).code);
+          .map((o) => (o.reason as { code: string }).code);
         expect(codes).not.toContain('internal');
         const expired = outcomes[2].status === 'fulfilled' && outcomes[2].value === 'released';
         const ended =
