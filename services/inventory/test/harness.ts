@@ -3,9 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
-import { InventoryRpc, type Actor } from '@boucle/contracts';
+import { InventoryRpc, type Actor, type Producer } from '@boucle/contracts';
 import { MikroORM } from '@boucle/database';
-import { Naming, RpcClient, RpcError } from '@boucle/messaging';
+import { ensureProducerStream, Naming, RpcClient, RpcError } from '@boucle/messaging';
 import {
   connectTestNats,
   createTestDatabase,
@@ -45,8 +45,13 @@ export interface InventoryHarness {
 
 export const coordinator: Actor = { userId: 'coord-1', role: 'coordinator', organisationId: null };
 
+/**
+ * Starts the service on a database, subject prefix and queue prefix of its own.
+ * `streams` are other services' streams to create first, as if they were running.
+ */
 export async function startInventory(
   overrides: Record<string, string> = {},
+  streams: Producer[] = [],
 ): Promise<InventoryHarness> {
   const env = testEnvironment();
   const db = await createTestDatabase(inventoryMigrations);
@@ -61,11 +66,13 @@ export async function startInventory(
     HOLD_SWEEP_INTERVAL_MS: String(3_600_000),
     ...overrides,
   });
+  const naming = new Naming(prefix);
+  const nc = await connectTestNats();
+  const jsm = await jetstreamManager(nc);
+  for (const producer of streams) await ensureProducerStream(jsm, naming, producer);
   const app = await createInventoryApp(config);
   await app.listen(0, '127.0.0.1');
-  const nc = await connectTestNats();
   const rpc = new RpcClient(nc, prefix, 30_000);
-  const naming = new Naming(prefix);
 
   const harness: InventoryHarness = {
     app,
@@ -128,8 +135,12 @@ export async function startInventory(
     },
     async close() {
       await app.close();
-      const jsm = await jetstreamManager(nc);
-      for (const stream of [naming.stream('inventory'), naming.deadLetterStream()]) {
+      const owned = [
+        naming.stream('inventory'),
+        naming.deadLetterStream(),
+        ...streams.map((p) => naming.stream(p)),
+      ];
+      for (const stream of owned) {
         await jsm.streams.delete(stream).catch(() => undefined);
       }
       await nc.close();

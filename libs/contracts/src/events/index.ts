@@ -1,5 +1,6 @@
 import type { EventDefinition } from '../event-definition.js';
 import { InventoryHoldPlacedV1 } from './inventory-hold-placed.v1.js';
+import { InventoryHoldRejectedV1 } from './inventory-hold-rejected.v1.js';
 import { InventoryHoldReleasedV1 } from './inventory-hold-released.v1.js';
 import { InventoryIntakeRecordedV1 } from './inventory-intake-recorded.v1.js';
 import { MatchingReservationRequestedV1 } from './matching-reservation-requested.v1.js';
@@ -19,6 +20,7 @@ import {
 } from './inventory-lot-events.v1.js';
 
 export * from './inventory-hold-placed.v1.js';
+export * from './inventory-hold-rejected.v1.js';
 export * from './inventory-hold-released.v1.js';
 export * from './inventory-intake-recorded.v1.js';
 export * from './matching-reservation-requested.v1.js';
@@ -31,6 +33,7 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   InventoryIntakeRecordedV1,
   InventoryHoldPlacedV1,
   InventoryHoldReleasedV1,
+  InventoryHoldRejectedV1,
   MatchingReservationRequestedV1,
   InventoryStockMovedV1,
   InventoryItemTriagedV1,

@@ -17,6 +17,7 @@ import {
   Reflector,
 } from '@nestjs/core';
 import {
+  JetStreamApiError,
   jetstream,
   jetstreamManager,
   type JetStreamClient,
@@ -71,7 +72,7 @@ export class MessagingRuntime
   private readonly naming: Naming;
   private relay: OutboxRelay | undefined;
   private readonly runners: ConsumerRunner[] = [];
-  private pendingStarts = 0;
+  private readonly waitingForStream = new Set<ConsumerRunner>();
   private stopping = false;
   private wake: (() => void) | undefined;
 
@@ -88,9 +89,15 @@ export class MessagingRuntime
     this.naming = new Naming(options.subjectPrefix ?? '');
   }
 
-  /** True while the connection is open and every consumer is pulling; readiness checks read this. */
+  /**
+   * True while the connection is open and every consumer that could start is
+   * pulling; readiness checks read this. A consumer still waiting for another
+   * service's stream to exist does not make this one unready.
+   */
   get ready(): boolean {
-    return !this.nc.isClosed() && this.pendingStarts === 0 && this.runners.every((r) => r.active);
+    return (
+      !this.nc.isClosed() && this.runners.every((r) => r.active || this.waitingForStream.has(r))
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -120,7 +127,6 @@ export class MessagingRuntime
         onError: (error, ctx) => this.logger.warn(`${ctx.consumer}: ${String(error)}`),
       });
       this.runners.push(runner);
-      this.pendingStarts++;
       void this.startWhenStreamExists(runner, handler.meta.consumer);
     }
   }
@@ -141,9 +147,11 @@ export class MessagingRuntime
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         await runner.start();
-        this.pendingStarts--;
+        this.waitingForStream.delete(runner);
         return;
       } catch (error) {
+        if (error instanceof JetStreamApiError && error.code === 10059)
+          this.waitingForStream.add(runner);
         this.logger.warn(`${consumer}: cannot start yet (${String(error)}); retrying`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, backoffMs(attempt, 200, 10_000));

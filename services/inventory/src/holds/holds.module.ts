@@ -3,6 +3,7 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../config/inventory.config.js';
 import { GoodsModule } from '../goods/goods.module.js';
+import { ReservationRequestsConsumer } from './holds.consumer.js';
 import { HoldsHandlers } from './holds.handlers.js';
 import { HOLDS_QUEUE, HoldJob, SWEEP_SCHEDULER_ID } from './holds.jobs.js';
 import { HoldsProcessor } from './holds.processor.js';
@@ -27,7 +28,7 @@ class SweepSchedule implements OnApplicationBootstrap {
 @Module({
   imports: [BullModule.registerQueue({ name: HOLDS_QUEUE }), GoodsModule],
   controllers: [HoldsHandlers],
-  providers: [HoldsService, HoldsProcessor, SweepSchedule],
+  providers: [HoldsService, HoldsProcessor, SweepSchedule, ReservationRequestsConsumer],
   exports: [HoldsService],
 })
 export class HoldsModule {}

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   InventoryHoldHandedOverV1,
   InventoryHoldPlacedV1,
+  InventoryHoldRejectedV1,
   InventoryHoldReleasedV1,
   type Actor,
   type HandOverHoldV1,
@@ -55,77 +56,134 @@ export class HoldsService implements OnModuleDestroy {
   ) {}
 
   async place(cmd: z.output<typeof PlaceHoldV1>): Promise<{ holdId: string; expiresAt: string }> {
-    const result = await this.orm.em.fork().transactional(async (em) => {
-      // The good first, then its balances: the lock order of every stock path.
-      const good = await loadGood(em, cmd.goodId, true);
-      assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
-      if (good.kind === 'item' && cmd.quantity !== '1')
-        throw validation('quantity', 'an item is held as a whole: 1');
-      assertWholeIfCounted(good, cmd.quantity);
-      assertStillOffered(good);
-      const lifecycle = LIFECYCLES[good.kind];
-      // The place with the most available; the guarded move below settles any race for it.
-      const [source] = await em.execute<{ state: string; location_id: string }[]>(
-        `SELECT state, location_id FROM stock_balance
-          WHERE good_id = ? AND state = ANY(?::text[]) AND quantity >= ?
-          ORDER BY quantity DESC LIMIT 1`,
-        [good.id, `{${[...lifecycle.holdable].join(',')}}`, cmd.quantity],
-      );
-      if (!source) {
-        throw insufficientQuantity(
-          `${describeGood(good)}: less than ${cmd.quantity} ${good.unit} is ${[...lifecycle.holdable].join(' or ')}`,
-        );
-      }
-      const holdId = randomUUID();
-      const [hold] = await em.execute<{ expires_ms: string }[]>(
-        `INSERT INTO hold (id, good_id, from_state, location_id, quantity, holder_id, reservation_id, expires_at,
-                           status, actor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp() + ? * interval '1 second', 'active', ?)
-         RETURNING ceil(extract(epoch FROM expires_at) * 1000)::bigint::text AS expires_ms`,
-        [
-          holdId,
-          good.id,
-          source.state,
-          source.location_id,
-          cmd.quantity,
-          cmd.holderId,
-          cmd.reservationId ?? null,
-          cmd.ttlSeconds,
-          JSON.stringify(cmd.actor),
-        ],
-      );
-      await this.stock.move(em, {
-        good,
-        quantity: cmd.quantity,
-        from: { state: source.state, locationId: source.location_id },
-        to: { state: 'held', locationId: source.location_id },
-        reason: `held for ${cmd.holderId}`,
-        actor: cmd.actor,
-        cause: { type: 'command', id: holdId },
-        holdId,
-      });
-      // Rounded up to the millisecond: the job must not fire before the database's expiry.
-      const expiresAt = new Date(Number(hold!.expires_ms)).toISOString();
-      await recordEvent(
-        em,
-        InventoryHoldPlacedV1,
-        {
-          holdId,
-          goodId: good.id,
-          holderId: cmd.holderId,
-          quantity: normalise(cmd.quantity),
-          unit: good.unit,
-          expiresAt,
-          reservationId: cmd.reservationId ?? null,
-        },
-        { actor: cmd.actor },
-      );
-      return { holdId, expiresAt };
-    });
+    const result = await this.orm.em.fork().transactional((em) => this.placeIn(em, cmd));
     // Scheduled after the commit: a job must never point at a hold that was rolled back.
     // Were this process to die right here, the sweep releases the hold instead.
     await this.scheduleExpiry(result.holdId, new Date(result.expiresAt));
     return result;
+  }
+
+  /**
+   * The reservation saga's step in inventory: hold the good for the reservation,
+   * or say why not. Runs in the consumer's transaction, with its inbox row, so a
+   * redelivered request never holds twice. The expiry is scheduled before the
+   * commit; should the transaction roll back, the job finds no hold and ends.
+   */
+  async holdForReservation(
+    em: EntityManager,
+    request: {
+      reservationId: string;
+      goodId: string;
+      holderId: string;
+      quantity: string;
+      holdForSeconds: number;
+    },
+    causationId: string,
+    correlationId: string,
+  ): Promise<void> {
+    const context = { actor: SYSTEM, causationId, correlationId };
+    try {
+      const { holdId, expiresAt } = await em.transactional((inner) =>
+        this.placeIn(
+          inner,
+          {
+            actor: SYSTEM,
+            goodId: request.goodId,
+            quantity: request.quantity,
+            holderId: request.holderId,
+            reservationId: request.reservationId,
+            ttlSeconds: request.holdForSeconds,
+          },
+          context,
+        ),
+      );
+      await this.scheduleExpiry(holdId, new Date(expiresAt));
+    } catch (error) {
+      if (!(error instanceof InventoryError)) throw error;
+      await recordEvent(
+        em,
+        InventoryHoldRejectedV1,
+        {
+          reservationId: request.reservationId,
+          goodId: request.goodId,
+          reason: error.code,
+          message: error.message,
+        },
+        context,
+      );
+    }
+  }
+
+  private async placeIn(
+    em: EntityManager,
+    cmd: z.output<typeof PlaceHoldV1>,
+    context: { actor: Actor; causationId?: string; correlationId?: string } = { actor: cmd.actor },
+  ): Promise<{ holdId: string; expiresAt: string }> {
+    // The good first, then its balances: the lock order of every stock path.
+    const good = await loadGood(em, cmd.goodId, true);
+    assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
+    if (good.kind === 'item' && cmd.quantity !== '1')
+      throw validation('quantity', 'an item is held as a whole: 1');
+    assertWholeIfCounted(good, cmd.quantity);
+    assertStillOffered(good);
+    const lifecycle = LIFECYCLES[good.kind];
+    // The place with the most available; the guarded move below settles any race for it.
+    const [source] = await em.execute<{ state: string; location_id: string }[]>(
+      `SELECT state, location_id FROM stock_balance
+        WHERE good_id = ? AND state = ANY(?::text[]) AND quantity >= ?
+        ORDER BY quantity DESC LIMIT 1`,
+      [good.id, `{${[...lifecycle.holdable].join(',')}}`, cmd.quantity],
+    );
+    if (!source) {
+      throw insufficientQuantity(
+        `${describeGood(good)}: less than ${cmd.quantity} ${good.unit} is ${[...lifecycle.holdable].join(' or ')}`,
+      );
+    }
+    const holdId = randomUUID();
+    const [hold] = await em.execute<{ expires_ms: string }[]>(
+      `INSERT INTO hold (id, good_id, from_state, location_id, quantity, holder_id, reservation_id, expires_at,
+                         status, actor)
+       VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp() + ? * interval '1 second', 'active', ?)
+       RETURNING ceil(extract(epoch FROM expires_at) * 1000)::bigint::text AS expires_ms`,
+      [
+        holdId,
+        good.id,
+        source.state,
+        source.location_id,
+        cmd.quantity,
+        cmd.holderId,
+        cmd.reservationId ?? null,
+        cmd.ttlSeconds,
+        JSON.stringify(cmd.actor),
+      ],
+    );
+    await this.stock.move(em, {
+      good,
+      quantity: cmd.quantity,
+      from: { state: source.state, locationId: source.location_id },
+      to: { state: 'held', locationId: source.location_id },
+      reason: `held for ${cmd.holderId}`,
+      actor: cmd.actor,
+      cause: { type: 'command', id: holdId },
+      holdId,
+    });
+    // Rounded up to the millisecond: the job must not fire before the database's expiry.
+    const expiresAt = new Date(Number(hold!.expires_ms)).toISOString();
+    await recordEvent(
+      em,
+      InventoryHoldPlacedV1,
+      {
+        holdId,
+        goodId: good.id,
+        holderId: cmd.holderId,
+        quantity: normalise(cmd.quantity),
+        unit: good.unit,
+        expiresAt,
+        reservationId: cmd.reservationId ?? null,
+      },
+      context,
+    );
+    return { holdId, expiresAt };
   }
 
   async release(
