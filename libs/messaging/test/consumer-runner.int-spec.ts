@@ -73,6 +73,7 @@ describe(ConsumerRunner.name, () => {
       for (let seq = 0; seq < 2_000; seq += 20) doomed.add(seq);
       const killed = new Set<number>();
       const connections: NatsConnection[] = [];
+      const starting: Promise<void>[] = [];
 
       // Each incarnation has its own connection; "dying" drops it before the ack leaves.
       async function incarnation(): Promise<void> {
@@ -87,7 +88,7 @@ describe(ConsumerRunner.name, () => {
               if (doomed.has(seq) && !killed.has(seq)) {
                 killed.add(seq);
                 await nc.close();
-                void incarnation();
+                starting.push(incarnation());
               }
             },
           },
@@ -106,6 +107,8 @@ describe(ConsumerRunner.name, () => {
         );
         expect(await effectCounts(backbone.orm)).toEqual({ rows: 2_000, distinct: 2_000 });
       } finally {
+        // Every incarnation has finished starting before its connection is closed under it.
+        await Promise.allSettled(starting);
         await Promise.all(backbone.runners.map((r) => r.stop()));
         await Promise.all(connections.filter((nc) => !nc.isClosed()).map((nc) => nc.close()));
       }

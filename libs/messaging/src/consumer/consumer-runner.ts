@@ -145,10 +145,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     this.stopped = true;
     this.running = false;
     this.wakeSupervisor?.();
-    await this.messages?.close().catch(() => undefined);
+    // Closing resolves once the loop has drained the buffer; on a dead connection it may never: hence the deadline.
+    const closing = this.messages?.close().catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
-    await Promise.race([Promise.allSettled([this.loop, ...this.inFlight]), deadline]);
+    await Promise.race([Promise.allSettled([closing, this.loop, ...this.inFlight]), deadline]);
     clearTimeout(timer);
   }
 
@@ -189,6 +190,9 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       if (!this.running) break;
       messages = await this.open().catch((error: unknown) => {
         this.reportError(error);
+        // A closed connection never reopens (the process is going away): nothing left to supervise.
+        if (error instanceof Error && /closed connection|connection (is )?closed/i.test(error.message))
+          this.running = false;
         return undefined;
       });
     }
