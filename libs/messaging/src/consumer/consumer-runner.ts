@@ -191,7 +191,10 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       messages = await this.open().catch((error: unknown) => {
         this.reportError(error);
         // A closed connection never reopens (the process is going away): nothing left to supervise.
-        if (error instanceof Error && /closed connection|connection (is )?closed/i.test(error.message))
+        if (
+          error instanceof Error &&
+          /closed connection|connection (is )?closed/i.test(error.message)
+        )
           this.running = false;
         return undefined;
       });

@@ -33,12 +33,7 @@ export async function ensureProducerStream(
   await ensureStream(jsm, naming, {
     name: naming.stream(producer),
     subjects: naming.streamSubjects(producer),
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    discard: DiscardPolicy.Old,
-    duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60_000),
-    max_age: nanos(options.maxAgeMs ?? 30 * DAY_MS),
-    num_replicas: options.replicas ?? 1,
+    ...durable(options, 30 * DAY_MS),
   });
 }
 
@@ -51,13 +46,20 @@ export async function ensureDeadLetterStream(
   await ensureStream(jsm, naming, {
     name: naming.deadLetterStream(),
     subjects: naming.deadLetterSubjects(),
+    ...durable(options, 90 * DAY_MS),
+  });
+}
+
+/** On disk, kept for a period, oldest dropped first, deduplicated by `Nats-Msg-Id`. */
+function durable(options: StreamOptions, defaultMaxAgeMs: number): Partial<StreamConfig> {
+  return {
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60_000),
-    max_age: nanos(options.maxAgeMs ?? 90 * DAY_MS),
+    max_age: nanos(options.maxAgeMs ?? defaultMaxAgeMs),
     num_replicas: options.replicas ?? 1,
-  });
+  };
 }
 
 export function assertNoRpcCapture(naming: Naming, subjects: readonly string[]): void {

@@ -1,6 +1,9 @@
 import type { Actor } from '@boucle/contracts';
 import { forbidden } from './errors.js';
 
+/** Inventory itself, when a job or an event (not a person) changes stock. */
+export const SYSTEM_ACTOR: Actor = { userId: 'inventory', role: 'system', organisationId: null };
+
 /** Cluster-wide roles that act on any member's stock (the saga acts as `system`). */
 const CLUSTER_ROLES: ReadonlySet<Actor['role']> = new Set(['coordinator', 'system']);
 

@@ -50,7 +50,6 @@ export class GoodsService {
       const balances = await loadBalances(em, good.id);
       const source = balances.find((b) => b.state === cmd.fromState);
       if (!source) {
-        assertPlainMove(good.kind, good.state, cmd.toState, describeGood(good));
         throw validation('fromState', `nothing of good ${good.id} is ${cmd.fromState}`);
       }
       const toLocationId = cmd.toLocationId ?? source.location_id;

@@ -15,7 +15,7 @@ import {
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { recordEvent } from '@boucle/messaging';
-import { assertActsFor } from '../common/actor.js';
+import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
 import { InventoryError, insufficientQuantity, notFound, validation } from '../common/errors.js';
 import { assertStillOffered, assertWholeIfCounted, describeGood, loadGood } from '../goods/good.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
@@ -34,7 +34,6 @@ interface HoldRow {
   status: 'active' | 'released' | 'handed-over';
 }
 
-const SYSTEM: Actor = { userId: 'inventory', role: 'system', organisationId: null };
 /** Holds expiring sooner than this also get an in-process timer. */
 const LOCAL_TIMER_HORIZON_MS = 15 * 60_000;
 
@@ -81,13 +80,13 @@ export class HoldsService implements OnModuleDestroy {
     causationId: string,
     correlationId: string,
   ): Promise<void> {
-    const context = { actor: SYSTEM, causationId, correlationId };
+    const context = { actor: SYSTEM_ACTOR, causationId, correlationId };
     try {
       const { holdId, expiresAt } = await em.transactional((inner) =>
         this.placeIn(
           inner,
           {
-            actor: SYSTEM,
+            actor: SYSTEM_ACTOR,
             goodId: request.goodId,
             quantity: request.quantity,
             holderId: request.holderId,
@@ -227,7 +226,7 @@ export class HoldsService implements OnModuleDestroy {
       );
       if (!hold || hold.status !== 'active') return 'ended';
       if (!hold.due) return 'not-yet';
-      await this.end(em, hold, 'released', 'expired', SYSTEM);
+      await this.end(em, hold, 'released', 'expired', SYSTEM_ACTOR);
       return 'released';
     });
   }

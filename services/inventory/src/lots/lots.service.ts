@@ -12,7 +12,7 @@ import {
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { recordEvent } from '@boucle/messaging';
-import { assertActsFor, assertRole } from '../common/actor.js';
+import { assertActsFor, assertRole, SYSTEM_ACTOR } from '../common/actor.js';
 import { InventoryError, validation } from '../common/errors.js';
 import { loadGood, type GoodRow } from '../goods/good.js';
 import { normalise, StockService } from '../goods/stock.service.js';
@@ -20,8 +20,6 @@ import { SitesService } from '../sites/sites.service.js';
 import { divertJobOptions, LOTS_QUEUE, LotJob, type DivertUntakenPayload } from './lots.jobs.js';
 
 type Destination = z.output<typeof DivertLotV1>['destination'];
-
-const SYSTEM: Actor = { userId: 'inventory', role: 'system', organisationId: null };
 
 /**
  * Lots offered from construction sites (PEMD): supply that is ephemeral, offered
@@ -146,7 +144,7 @@ export class LotsService {
       );
       if (!due?.due) return 'not-yet';
       const fallback = good.description['fallback'] as Destination;
-      return (await this.divertOffered(em, good, fallback, SYSTEM, true)) === null
+      return (await this.divertOffered(em, good, fallback, SYSTEM_ACTOR, true)) === null
         ? 'nothing-left'
         : 'diverted';
     });

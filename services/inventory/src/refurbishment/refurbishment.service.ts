@@ -24,6 +24,7 @@ import { InventoryError, notFound, validation } from '../common/errors.js';
 import { describeGood, loadBalances, loadGood, type GoodRow } from '../goods/good.js';
 import { assertTransition } from '../goods/lifecycle.js';
 import { StockService } from '../goods/stock.service.js';
+import { SitesService } from '../sites/sites.service.js';
 import { gatesBefore, missingGates, type Gate } from './gates.js';
 
 interface DeviceModelRow {
@@ -43,6 +44,7 @@ export class RefurbishmentService {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
     private readonly stock: StockService,
+    private readonly sites: SitesService,
   ) {}
 
   async triage(cmd: z.output<typeof TriageV1>) {
@@ -199,14 +201,10 @@ export class RefurbishmentService {
       const good = await loadGood(em, cmd.goodId, true);
       if (good.kind !== 'item')
         throw validation('goodId', `good ${good.id} is a ${good.kind}, not a medical aid`);
-      const [location] = await em.execute<{ organisation_id: string }[]>(
-        'SELECT s.organisation_id FROM location l JOIN site s ON s.id = l.site_id WHERE l.id = ?',
-        [cmd.locationId],
-      );
-      if (!location) throw notFound('location', cmd.locationId);
+      const location = await this.sites.locationOwner(em, cmd.locationId);
       // It comes back to the organisation that owns it, into one of its own locations.
       assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
-      if (location.organisation_id !== good.organisation_id) {
+      if (location.organisationId !== good.organisation_id) {
         throw validation(
           'locationId',
           `location ${cmd.locationId} does not belong to the aid's organisation`,
