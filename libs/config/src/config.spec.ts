@@ -49,6 +49,22 @@ describe(loadConfig.name, () => {
     ).toThrow(/SUBJECT_PREFIX/);
   });
 
+  it('should leave stream replicas unset unless STREAM_REPLICAS is set', () => {
+    expect(loadConfig('inventory', shape, valid).STREAM_REPLICAS).toBeUndefined();
+    const sut = loadConfig('inventory', shape, { ...valid, STREAM_REPLICAS: '3' });
+    expect(sut.STREAM_REPLICAS).toBe(3);
+  });
+
+  it.each(['0', '6', '2.5', 'three', ''])('should name STREAM_REPLICAS when it is %j', (value) => {
+    try {
+      loadConfig('inventory', shape, { ...valid, STREAM_REPLICAS: value });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['STREAM_REPLICAS']);
+    }
+  });
+
   it('should parse booleans strictly', () => {
     const sut = loadConfig('x', { FLAG: env.boolean(false) }, { FLAG: '1' });
     expect(sut.FLAG).toBe(true);

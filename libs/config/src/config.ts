@@ -88,4 +88,10 @@ export const serviceShape = {
   NATS_URL: env.natsUrl(),
   REDIS_URL: env.redisUrl(),
   SUBJECT_PREFIX: env.subjectPrefix(),
+  /**
+   * Copies JetStream keeps of each stream this service provisions (3 on a 3-node
+   * cluster). Unset: existing streams keep theirs and new ones get 1, so a
+   * service started without it never scales a cluster's streams down.
+   */
+  STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
 };

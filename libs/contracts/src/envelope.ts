@@ -34,8 +34,28 @@ export const EnvelopeSchema = z.strictObject({
   correlationId: z.uuid(),
   causationId: z.uuid().nullable(),
   actor: ActorSchema,
+  /**
+   * The aggregate the event is about and its version: the number of events about
+   * that aggregate so far, this one included, in commit order. A consumer that
+   * keeps the latest state applies an older version never after a newer one.
+   * Absent only on events recorded before it existed.
+   */
+  aggregate: z
+    .strictObject({
+      type: z.string().regex(/^[a-z]+\.[a-z-]+$/, 'must be <producer>.<aggregate>'),
+      id: z.string().min(1).max(200),
+      version: z.number().int().positive(),
+    })
+    .optional(),
   data: z.unknown(),
 });
+
+export interface AggregateRef {
+  /** `<producer>.<aggregate>`, e.g. `inventory.hold`. */
+  type: string;
+  id: string;
+  version: number;
+}
 
 export interface EventEnvelope<TData = unknown> {
   id: string;
@@ -46,5 +66,6 @@ export interface EventEnvelope<TData = unknown> {
   correlationId: string;
   causationId: string | null;
   actor: Actor;
+  aggregate?: AggregateRef;
   data: TData;
 }

@@ -41,4 +41,8 @@ export const DEAD_LETTER_HEADERS = {
   consumer: 'Boucle-Dead-Letter-Consumer',
   subject: 'Boucle-Original-Subject',
   deliveries: 'Boucle-Deliveries',
+  /** Earlier reasons of the same event for the same consumer, newest last: a JSON array of strings, at most 10 and about 4 KB. */
+  history: 'Boucle-Dead-Letter-History',
+  /** How many times an operator re-drove it, an integer. */
+  redrives: 'Boucle-Redrives',
 } as const;

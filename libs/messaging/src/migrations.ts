@@ -5,6 +5,10 @@ export const OUTBOX_TABLE = 'messaging_outbox';
 export const INBOX_TABLE = 'messaging_inbox';
 /** The relay LISTENs here; a statement-level trigger NOTIFYs once per insert statement. */
 export const OUTBOX_CHANNEL = 'messaging_outbox_pending';
+/** The last version handed out per aggregate: its row lock orders the events of one aggregate. */
+export const AGGREGATE_VERSION_TABLE = 'messaging_aggregate_version';
+/** Per consumer that keeps the latest state: the newest version applied per aggregate. */
+export const AGGREGATE_APPLIED_TABLE = 'messaging_aggregate_applied';
 
 class MessagingOutboxInbox extends Migration {
   override up(): void {
@@ -53,7 +57,53 @@ class MessagingOutboxInbox extends Migration {
   }
 }
 
+class MessagingAggregateOrder extends Migration {
+  override up(): void {
+    this.addSql(`
+      CREATE TABLE ${AGGREGATE_VERSION_TABLE} (
+        aggregate text NOT NULL,
+        aggregate_id text NOT NULL,
+        version bigint NOT NULL CHECK (version > 0),
+        PRIMARY KEY (aggregate, aggregate_id)
+      )`);
+    // Nullable: rows written before aggregates were carried have none.
+    this.addSql(`
+      ALTER TABLE ${OUTBOX_TABLE}
+        ADD COLUMN aggregate text,
+        ADD COLUMN aggregate_id text,
+        ADD COLUMN aggregate_version bigint`);
+    // The relay asks "is an earlier row of this aggregate still pending?" for every row it claims.
+    this.addSql(
+      `CREATE INDEX ${OUTBOX_TABLE}_pending_aggregate_idx ON ${OUTBOX_TABLE} (aggregate, aggregate_id, id) WHERE sent_at IS NULL`,
+    );
+    this.addSql(`
+      CREATE TABLE ${AGGREGATE_APPLIED_TABLE} (
+        consumer text NOT NULL,
+        aggregate text NOT NULL,
+        aggregate_id text NOT NULL,
+        version bigint NOT NULL,
+        PRIMARY KEY (consumer, aggregate, aggregate_id)
+      )`);
+    // Pruning reads the inbox by age; rows arrive in time order, which a BRIN index serves for
+    // almost nothing per insert.
+    this.addSql(
+      `CREATE INDEX ${INBOX_TABLE}_processed_at_idx ON ${INBOX_TABLE} USING brin (processed_at)`,
+    );
+  }
+
+  override down(): void {
+    this.addSql(`DROP INDEX ${INBOX_TABLE}_processed_at_idx`);
+    this.addSql(`DROP TABLE ${AGGREGATE_APPLIED_TABLE}`);
+    this.addSql(`DROP INDEX ${OUTBOX_TABLE}_pending_aggregate_idx`);
+    this.addSql(
+      `ALTER TABLE ${OUTBOX_TABLE} DROP COLUMN aggregate, DROP COLUMN aggregate_id, DROP COLUMN aggregate_version`,
+    );
+    this.addSql(`DROP TABLE ${AGGREGATE_VERSION_TABLE}`);
+  }
+}
+
 /** Every service lists these first among its migrations. */
 export const messagingMigrations: readonly NamedMigration[] = [
   { name: 'Messaging20261123000000OutboxInbox', class: MessagingOutboxInbox },
+  { name: 'Messaging20261123100000AggregateOrder', class: MessagingAggregateOrder },
 ];

@@ -38,6 +38,7 @@ export const ParcelWeighedV1 = defineEvent({
   aggregate: 'parcel',
   event: 'weighed',
   version: 1,
+  aggregateId: (data) => data.parcelId,
   description: 'test event',
   schema: z.strictObject({
     parcelId: z.uuid(),

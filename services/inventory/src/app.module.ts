@@ -74,6 +74,7 @@ export class AppModule {
           natsUrl: config.NATS_URL,
           databaseUrl: config.DATABASE_URL,
           subjectPrefix: config.SUBJECT_PREFIX,
+          ...(config.STREAM_REPLICAS && { stream: { replicas: config.STREAM_REPLICAS } }),
         }),
         BullModule.forRoot({
           connection: redisConnection(config.REDIS_URL),

@@ -7,6 +7,7 @@ export const InventoryHoldPlacedV1 = defineEvent({
   aggregate: 'hold',
   event: 'placed',
   version: 1,
+  aggregateId: (data) => data.holdId,
   description: 'Stock was held for a holder until an expiry; the only lock on stock.',
   schema: z.strictObject({
     holdId: Id,

@@ -7,6 +7,7 @@ export const InventoryHoldRejectedV1 = defineEvent({
   aggregate: 'hold',
   event: 'rejected',
   version: 1,
+  aggregateId: (data) => data.reservationId,
   description: 'A requested reservation could not be held; the reason says why.',
   schema: z.strictObject({
     reservationId: Id,

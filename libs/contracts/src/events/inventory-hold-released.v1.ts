@@ -7,6 +7,7 @@ export const InventoryHoldReleasedV1 = defineEvent({
   aggregate: 'hold',
   event: 'released',
   version: 1,
+  aggregateId: (data) => data.holdId,
   description: 'A hold ended without a handover; the stock is available again.',
   schema: z.strictObject({
     holdId: Id,

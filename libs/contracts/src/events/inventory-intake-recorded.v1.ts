@@ -7,6 +7,7 @@ export const InventoryIntakeRecordedV1 = defineEvent({
   aggregate: 'intake',
   event: 'recorded',
   version: 1,
+  aggregateId: (data) => data.intakeId,
   description: 'A weighed intake was recorded at a site, with the goods it brought in.',
   schema: z.strictObject({
     intakeId: Id,

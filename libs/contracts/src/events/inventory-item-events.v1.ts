@@ -15,6 +15,7 @@ export const InventoryItemTriagedV1 = defineEvent({
   aggregate: 'item',
   event: 'triaged',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description: 'A medical aid was triaged: repairable, kept as a parts donor, or scrapped.',
   schema: z.strictObject({
     ...item,
@@ -29,6 +30,7 @@ export const InventoryItemRefurbishmentRecordedV1 = defineEvent({
   aggregate: 'item',
   event: 'refurbishment-recorded',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description:
     'A refurbishment gate was recorded for a medical aid (checklist, quality check, disinfection).',
   schema: z.strictObject({
@@ -44,6 +46,7 @@ export const InventoryItemCertifiedV1 = defineEvent({
   aggregate: 'item',
   event: 'certified',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description:
     'A certified refurbisher certified the aid fit for a new use, for a stated duration.',
   schema: z.strictObject({
@@ -65,6 +68,7 @@ export const InventoryItemAvailableV1 = defineEvent({
   aggregate: 'item',
   event: 'available',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description: 'Every refurbishment gate is recorded: the aid can be offered to beneficiaries.',
   schema: z.strictObject({
     ...item,
@@ -85,6 +89,7 @@ export const InventoryItemReturnedV1 = defineEvent({
   aggregate: 'item',
   event: 'returned',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description: 'A handed-over aid came back; it goes through cleaning and every gate again.',
   schema: z.strictObject({ ...item, cycle: z.number().int() }),
   example: { ...example, cycle: 2 },
@@ -95,6 +100,7 @@ export const InventoryHoldHandedOverV1 = defineEvent({
   aggregate: 'hold',
   event: 'handed-over',
   version: 1,
+  aggregateId: (data) => data.holdId,
   description: 'The held stock was handed over to its taker; the hold ends.',
   schema: z.strictObject({
     holdId: Id,

@@ -10,6 +10,7 @@ export const InventoryLotOfferedV1 = defineEvent({
   aggregate: 'lot',
   event: 'offered',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description: 'A construction firm offered a lot still on its site, for an availability window.',
   schema: z.strictObject({
     goodId: Id,
@@ -42,6 +43,7 @@ export const InventoryLotDivertedV1 = defineEvent({
   aggregate: 'lot',
   event: 'diverted',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description:
     'What was left of a lot went to a recycling route instead of reuse; where it went is recorded.',
   schema: z.strictObject({
@@ -67,6 +69,7 @@ export const InventoryGoodTransformedV1 = defineEvent({
   aggregate: 'good',
   event: 'transformed',
   version: 1,
+  aggregateId: (data) => data.transformationId,
   description: 'Inputs were consumed and outputs produced with a recorded mass balance.',
   schema: z.strictObject({
     transformationId: Id,

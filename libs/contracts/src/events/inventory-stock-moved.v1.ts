@@ -9,6 +9,7 @@ export const InventoryStockMovedV1 = defineEvent({
   aggregate: 'stock',
   event: 'moved',
   version: 1,
+  aggregateId: (data) => data.goodId,
   description:
     'A ledger movement: quantity of a good left one state and location for another (or entered, or left, stock). ' +
     'Every change of stock emits one; scrapping, diversion, washing and transformation are read from `to.state`.',

@@ -7,6 +7,7 @@ export const MatchingReservationRequestedV1 = defineEvent({
   aggregate: 'reservation',
   event: 'requested',
   version: 1,
+  aggregateId: (data) => data.reservationId,
   description: 'Someone asked to reserve a good; inventory answers with a hold or a rejection.',
   schema: z.strictObject({
     reservationId: Id,

@@ -9,12 +9,14 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
+import { createHash } from 'node:crypto';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import { DEAD_LETTER_HEADERS, type EventDefinition, type EventEnvelope } from '@boucle/contracts';
 import type { z } from 'zod';
 import { backoffMs } from '../backoff.js';
-import { INBOX_TABLE } from '../migrations.js';
+import { AGGREGATE_APPLIED_TABLE, INBOX_TABLE } from '../migrations.js';
 import type { Naming } from '../naming.js';
+import { HandlerTimeoutError, isAbortedTransaction, isTransientError } from './transient-errors.js';
 import { validateEvent } from './validate-event.js';
 
 export type EventHandlerFn<TDef extends EventDefinition> = (
@@ -26,6 +28,9 @@ interface Received<TDef extends EventDefinition> {
   msg: JsMsg;
   envelope: EventEnvelope<z.output<TDef['schema']>>;
 }
+
+/** How a transaction ended once passing outages were waited out. */
+type Outcome = { ok: true } | { ok: false; error: unknown } | { stopped: true };
 
 export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
   /** Durable name shared by every replica of the consuming service, e.g. `matching.hold-placed`. */
@@ -43,19 +48,36 @@ export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
    * (each handler still gets its own context). 1 gives one transaction per event.
    */
   batchSize?: number;
-  /** Deliveries before a failing message is dead-lettered. */
+  /** How long a batch that is not full waits for messages arriving with it. */
+  lingerMs?: number;
+  /** Deliveries before a failing (or crashing, or hanging) message is dead-lettered. */
   maxDeliveries?: number;
   /** Redelivery delay after a handler failure grows from this. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** While the database or broker is away, a transaction is retried in place, at most this far apart. */
+  outageRetryMaxMs?: number;
   /** How long the broker waits for an ack before redelivering (a replica that died). */
   ackWaitMs?: number;
+  /**
+   * A handler still running after this has failed: its transaction is rolled back
+   * and each of its statements is cut off by PostgreSQL at the same bound.
+   */
+  handlerTimeoutMs?: number;
+  /**
+   * For consumers that keep the latest state of an aggregate (a read model): an
+   * event older than the newest one applied for its aggregate is recorded as seen
+   * and not handled. Never for consumers that add up what each event says.
+   */
+  latestWins?: boolean;
   onError?: (error: unknown, context: { consumer: string; subject?: string }) => void;
   /** Observation and fault-injection points; they never change what is committed. */
   hooks?: {
     /** After the handler's transaction committed and before the ack is sent. */
     afterCommit?: (event: EventEnvelope) => void | Promise<void>;
     deadLettered?: (reason: string, msg: JsMsg) => void;
+    /** The database or broker failed and pulling paused (true), or it answers again (false). */
+    outage?: (paused: boolean) => void;
   };
 }
 
@@ -66,6 +88,11 @@ export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
  * with the reason), then handled in a fresh ORM context inside a transaction that
  * also records `(consumer, event id)` in the inbox; the ack is sent only after
  * that commit. A redelivered event finds its inbox row and has no second effect.
+ *
+ * Every message taken from the broker gets in-progress heartbeats until it is
+ * settled, so nothing in hand is redelivered under us. Only a handler's own
+ * failure uses up a delivery: when the database or the broker is away, the
+ * transaction is retried in place and no new one starts until it answers.
  */
 export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   private messages: ConsumerMessages | undefined;
@@ -74,21 +101,36 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   private wakeSupervisor: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Taken from the broker and not settled yet: each gets heartbeats. */
+  private readonly held = new Set<JsMsg>();
+  /** Taken and waiting for a transaction. */
+  private waiting: JsMsg[] = [];
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private slotWaiters: (() => void)[] = [];
+  private sleepers = new Set<() => void>();
+  private outage = false;
   private readonly concurrency: number;
   private readonly batchSize: number;
+  private readonly lingerMs: number;
   private readonly maxDeliveries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly outageRetryMaxMs: number;
   private readonly ackWaitMs: number;
+  private readonly handlerTimeoutMs: number;
   readonly durable: string;
 
   constructor(private readonly options: ConsumerRunnerOptions<TDef>) {
     this.concurrency = options.concurrency ?? 4;
     this.batchSize = options.batchSize ?? 32;
+    this.lingerMs = options.lingerMs ?? 1;
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.outageRetryMaxMs = options.outageRetryMaxMs ?? 5_000;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
     this.durable = options.naming.durable(options.consumer);
   }
 
@@ -129,6 +171,10 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       return;
     }
     this.running = true;
+    this.heartbeatTimer = setInterval(
+      () => this.held.forEach((msg) => safely(() => msg.working())),
+      Math.max(100, this.ackWaitMs / 3),
+    );
     this.loop = this.supervise(messages);
   }
 
@@ -137,20 +183,37 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     return this.running && this.messages !== undefined;
   }
 
+  /** What this replica has in hand, for health and metrics. */
+  get status(): { pulling: boolean; outage: boolean; held: number; transactions: number } {
+    return {
+      pulling: this.active,
+      outage: this.outage,
+      held: this.held.size,
+      transactions: this.inFlight.size,
+    };
+  }
+
   /**
-   * Stops pulling, lets the handlers in hand finish and ack (up to `deadlineMs`),
-   * and gives back what was buffered.
+   * Stops pulling, hands back what no transaction has started on, lets the
+   * handlers in hand finish and ack (up to `deadlineMs`).
    */
   async stop(deadlineMs = 30_000): Promise<void> {
     this.stopped = true;
     this.running = false;
     this.wakeSupervisor?.();
-    // Closing resolves once the loop has drained the buffer; on a dead connection it may never: hence the deadline.
-    const closing = this.messages?.close().catch(() => undefined);
+    this.wakeAll();
+    clearTimeout(this.lingerTimer);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
-    await Promise.race([Promise.allSettled([closing, this.loop, ...this.inFlight]), deadline]);
+    // Closing first unsubscribes, so what we hand back goes to the other replicas, not to us
+    // again. On a dead connection it may never resolve: hence the deadline.
+    await Promise.race([this.messages?.close().catch(() => undefined), deadline]);
+    const unstarted = this.waiting;
+    this.waiting = [];
+    for (const msg of unstarted) this.nak(msg);
+    await Promise.race([Promise.allSettled([this.loop, ...this.inFlight]), deadline]);
     clearTimeout(timer);
+    clearInterval(this.heartbeatTimer);
   }
 
   private async open(): Promise<ConsumerMessages> {
@@ -159,11 +222,10 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       this.options.naming.stream(this.options.event.producer),
       this.durable,
     );
-    // Enough buffered to fill the batches in hand, not so much that messages wait out their ack_wait.
-    const buffered = Math.min(512, Math.max(16, this.concurrency * this.batchSize));
-    // A deleted consumer or stream ends the iteration instead of waiting forever; we then re-provision.
+    // The client's own buffer gets no heartbeats: keep it small; what we take is ours and heartbeated.
     const messages = await consumer.consume({
-      max_messages: buffered,
+      max_messages: Math.min(256, Math.max(16, this.batchSize)),
+      // A deleted consumer or stream ends the iteration instead of waiting forever; we then re-provision.
       abort_on_missing_resource: true,
     });
     this.messages = messages;
@@ -202,35 +264,61 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
-    let batch: JsMsg[] = [];
-    const dispatch = () => {
-      const taken = batch;
-      batch = [];
-      const task = this.handleBatch(taken).catch((error: unknown) => this.reportError(error));
-      this.inFlight.add(task);
-      void task.finally(() => this.inFlight.delete(task));
-    };
+    const handBack: JsMsg[] = [];
+    const enough = this.concurrency * this.batchSize;
     try {
       for await (const msg of messages) {
         if (!this.running) {
-          // Already buffered when we began to stop: hand it straight back to the other replicas.
-          safely(() => msg.nak());
+          // Buffered when we began to stop: handed back once the subscription is gone.
+          handBack.push(msg);
           continue;
         }
-        batch.push(msg);
-        // A batch closes when full or when nothing more is waiting in the buffer.
-        if (batch.length >= this.batchSize || messages.getPending() === 0) dispatch();
-        if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+        this.held.add(msg);
+        this.waiting.push(msg);
+        this.pump(false);
+        // Take no more than the transactions will soon use, so replicas share the work; during
+        // an outage take all the broker offers, so nothing waits unheartbeated in the client.
+        while (this.running && !this.outage && this.waiting.length >= enough) {
+          await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+        }
       }
     } catch (error) {
       this.reportError(error);
     }
-    for (const msg of batch) safely(() => msg.nak());
+    for (const msg of handBack) safely(() => msg.nak());
+  }
+
+  /**
+   * Starts transactions while slots are free: a full batch at once, a partial one
+   * after a short linger (`force` when the linger is over or the messages already
+   * waited for a slot). Never from a counter of the client's internals: a batch is
+   * never held back waiting for messages that may not come.
+   */
+  private pump(force: boolean): void {
+    if (!this.running || this.outage) return;
+    while (this.inFlight.size < this.concurrency && this.waiting.length > 0) {
+      if (this.waiting.length < this.batchSize && !force) {
+        this.lingerTimer ??= setTimeout(() => {
+          this.lingerTimer = undefined;
+          this.pump(true);
+        }, this.lingerMs);
+        return;
+      }
+      const batch = this.waiting.splice(0, this.batchSize);
+      const task: Promise<void> = this.handleBatch(batch)
+        .catch((error: unknown) => this.reportError(error))
+        .finally(() => {
+          this.inFlight.delete(task);
+          this.wakeSlotWaiters();
+          this.pump(true);
+        });
+      this.inFlight.add(task);
+    }
   }
 
   /**
    * Handles messages that arrived together in one transaction, each handler in a
-   * fresh context: one commit instead of one per event. If any handler fails, the
+   * fresh context: one commit instead of one per event. If a handler fails, the
    * whole transaction rolls back and each message is handled again on its own, so
    * a failure only ever costs its own message.
    */
@@ -241,58 +329,72 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       if (received) ready.push(received);
     }
     if (ready.length === 0) return;
-    if (ready.length === 1) return this.handleOne(ready[0]!);
+    const together = await this.applyThroughOutages(ready);
+    if ('stopped' in together) return ready.forEach((r) => this.nak(r.msg));
+    if (together.ok) {
+      for (const received of ready) await this.settle(received);
+      return;
+    }
+    if (ready.length === 1) return this.fail(ready[0]!, together.error);
+    for (const received of ready) {
+      const alone = await this.applyThroughOutages([received]);
+      if ('stopped' in alone) this.nak(received.msg);
+      else if (alone.ok) await this.settle(received);
+      else await this.fail(received, alone.error);
+    }
+  }
 
-    const heartbeat = this.heartbeat(ready.map((r) => r.msg));
-    try {
-      await this.options.orm.em.fork().transactional(async (tx) => {
-        const fresh = await this.recordInInbox(
-          tx,
-          ready.map((r) => r.envelope.id),
-        );
-        for (const { envelope } of ready) {
-          // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
-          if (!fresh.delete(envelope.id)) continue;
-          const em = tx.fork({ keepTransactionContext: true, clear: true });
+  /** Runs the transaction; while the infrastructure fails, waits and runs it again. */
+  private async applyThroughOutages(ready: Received<TDef>[]): Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.apply(ready);
+        this.endOutage();
+        return { ok: true };
+      } catch (error) {
+        if (!isTransientError(error)) return { ok: false, error };
+        this.beginOutage(error);
+        if (!this.running) return { stopped: true };
+        await this.sleep(backoffMs(attempt, this.retryBaseMs, this.outageRetryMaxMs));
+        if (!this.running) return { stopped: true };
+      }
+    }
+  }
+
+  private async apply(ready: Received<TDef>[]): Promise<void> {
+    await this.options.orm.em.fork().transactional(async (tx) => {
+      const fresh = await this.recordInInbox(
+        tx,
+        ready.map((r) => r.envelope.id),
+      );
+      let handled = 0;
+      for (const { envelope } of ready) {
+        // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
+        if (!fresh.delete(envelope.id)) continue;
+        if (this.options.latestWins && envelope.aggregate) {
+          if (!(await this.advanceAggregate(tx, envelope.aggregate))) continue;
+        }
+        const em = tx.fork({ keepTransactionContext: true, clear: true });
+        await this.withinTimeout(async () => {
           await this.options.handler(envelope, em);
           await em.flush();
-        }
-      });
-    } catch {
-      clearInterval(heartbeat);
-      for (const received of ready) await this.handleOne(received);
-      return;
-    }
-    clearInterval(heartbeat);
-    for (const { msg, envelope } of ready) await this.settle(msg, envelope);
-  }
-
-  private async handleOne({ msg, envelope }: Received<TDef>): Promise<void> {
-    const deliveries = msg.info.deliveryCount;
-    const heartbeat = this.heartbeat([msg]);
-    try {
-      await this.options.orm.em.fork().transactional(async (em) => {
-        const fresh = await this.recordInInbox(em, [envelope.id]);
-        // Already applied by an earlier delivery whose ack was lost.
-        if (fresh.size === 0) return;
-        await this.options.handler(envelope, em);
-      });
-    } catch (error) {
-      clearInterval(heartbeat);
-      this.reportError(error, msg.subject);
-      if (deliveries >= this.maxDeliveries) {
-        await this.deadLetter(msg, `handler failed ${deliveries} times: ${describeError(error)}`);
-      } else {
-        safely(() => msg.nak(backoffMs(deliveries - 1, this.retryBaseMs, this.retryMaxMs)));
+        });
+        handled++;
       }
-      return;
-    }
-    clearInterval(heartbeat);
-    await this.settle(msg, envelope);
+      if (handled > 0) await this.assertNotAborted(tx);
+    });
   }
 
-  /** Validation at the edge: poison goes to the dead letters with the reason. */
+  /** Validation at the edge: poison, and messages that keep coming back unsettled, go to the dead letters. */
   private async admit(msg: JsMsg): Promise<Received<TDef> | undefined> {
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries > this.maxDeliveries) {
+      await this.deadLetter(
+        msg,
+        `delivered ${deliveries} times without being settled: the consumer crashed or stopped answering each time`,
+      );
+      return undefined;
+    }
     const validation = validateEvent(this.options.event, msg.data);
     if (!validation.ok) {
       await this.deadLetter(msg, validation.reason);
@@ -301,34 +403,95 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     return { msg, envelope: validation.envelope };
   }
 
-  /** Inserts the inbox rows; returns the ids not seen before by this consumer. */
+  /**
+   * Inserts the inbox rows; returns the ids not seen before by this consumer. The
+   * same statement bounds every later statement of the transaction by the handler
+   * timeout, so a handler stuck in the database is cut off there too.
+   */
   private async recordInInbox(em: EntityManager, ids: string[]): Promise<Set<string>> {
     const { consumer, event } = this.options;
     const inserted = await em.execute<{ event_id: string }[]>(
       `INSERT INTO ${INBOX_TABLE} (consumer, event_id, subject)
-       VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}
+       SELECT v.consumer, v.event_id::uuid, v.subject
+         FROM (VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}) AS v(consumer, event_id, subject),
+              set_config('statement_timeout', ?, true)
        ON CONFLICT DO NOTHING RETURNING event_id`,
-      ids.flatMap((id) => [consumer, id, event.subject]),
+      [...ids.flatMap((id) => [consumer, id, event.subject]), String(this.handlerTimeoutMs)],
       'all',
     );
     return new Set(inserted.map((row) => row.event_id));
   }
 
-  /** Slow handlers keep their messages: tell the broker we are still on them. */
-  private heartbeat(msgs: JsMsg[]): NodeJS.Timeout {
-    return setInterval(
-      () => msgs.forEach((msg) => safely(() => msg.working())),
-      Math.max(100, this.ackWaitMs / 3),
+  /** Moves the newest applied version of the aggregate forward; false if this event is older. */
+  private async advanceAggregate(
+    em: EntityManager,
+    aggregate: NonNullable<EventEnvelope['aggregate']>,
+  ): Promise<boolean> {
+    const rows = await em.execute<{ version: string }[]>(
+      `INSERT INTO ${AGGREGATE_APPLIED_TABLE} AS a (consumer, aggregate, aggregate_id, version)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (consumer, aggregate, aggregate_id)
+       DO UPDATE SET version = EXCLUDED.version WHERE a.version < EXCLUDED.version
+       RETURNING version`,
+      [this.options.consumer, aggregate.type, aggregate.id, aggregate.version],
+      'all',
     );
+    return rows.length > 0;
+  }
+
+  private async withinTimeout(work: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const running = work();
+    // A handler that times out may still fail later; that failure has nowhere left to go.
+    running.catch(() => undefined);
+    try {
+      await Promise.race([
+        running,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new HandlerTimeoutError(this.handlerTimeoutMs)),
+            this.handlerTimeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async assertNotAborted(em: EntityManager): Promise<void> {
+    try {
+      await em.execute('SELECT 1');
+    } catch (error) {
+      if (!isAbortedTransaction(error)) throw error;
+      throw new Error(
+        'the handler caught a database error and went on: its transaction was aborted and nothing was committed',
+        { cause: error },
+      );
+    }
+  }
+
+  private async fail(received: Received<TDef>, error: unknown): Promise<void> {
+    const { msg } = received;
+    const deliveries = msg.info.deliveryCount;
+    this.reportError(error, msg.subject);
+    if (deliveries >= this.maxDeliveries) {
+      await this.deadLetter(msg, `handler failed ${deliveries} times: ${describeError(error)}`);
+    } else {
+      this.nak(msg, backoffMs(deliveries - 1, this.retryBaseMs, this.retryMaxMs));
+    }
   }
 
   /** Only after the commit: observers first, then the ack. */
-  private async settle(
-    msg: JsMsg,
-    envelope: EventEnvelope<z.output<TDef['schema']>>,
-  ): Promise<void> {
+  private async settle({ msg, envelope }: Received<TDef>): Promise<void> {
     await this.options.hooks?.afterCommit?.(envelope);
+    this.held.delete(msg);
     safely(() => msg.ack());
+  }
+
+  private nak(msg: JsMsg, delayMs?: number): void {
+    this.held.delete(msg);
+    safely(() => (delayMs === undefined ? msg.nak() : msg.nak(delayMs)));
   }
 
   private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
@@ -338,20 +501,70 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     headers.set(DEAD_LETTER_HEADERS.consumer, consumer);
     headers.set(DEAD_LETTER_HEADERS.subject, msg.subject);
     headers.set(DEAD_LETTER_HEADERS.deliveries, String(msg.info.deliveryCount));
+    const redrives = msg.headers?.get(DEAD_LETTER_HEADERS.redrives) || '0';
+    headers.set(DEAD_LETTER_HEADERS.redrives, redrives);
+    const history = msg.headers?.get(DEAD_LETTER_HEADERS.history);
+    if (history) headers.set(DEAD_LETTER_HEADERS.history, history);
     try {
       await js.publish(naming.deadLetterSubject(consumer, msg.subject), msg.data, {
         headers,
-        // One dead letter per consumer and stream position, however often we retry this.
-        msgID: `${this.durable}:${msg.info.streamSequence}`,
+        // One dead letter per consumer and event (per re-drive), however often we retry this and
+        // wherever the event sits in the stream: a copy stored twice is still one event.
+        msgID: `${this.durable}:${eventKey(msg.data)}:${redrives}`,
       });
     } catch (error) {
       this.reportError(error, msg.subject);
       // Kept, not dropped: the broker delivers it again later and we try the dead letter again.
-      safely(() => msg.nak(backoffMs(msg.info.deliveryCount, this.retryBaseMs, this.retryMaxMs)));
+      this.nak(msg, backoffMs(msg.info.deliveryCount, this.retryBaseMs, this.retryMaxMs));
       return;
     }
     this.options.hooks?.deadLettered?.(reason, msg);
+    this.held.delete(msg);
     safely(() => msg.term(reason.slice(0, 200)));
+  }
+
+  private beginOutage(error: unknown): void {
+    if (this.outage) return;
+    this.outage = true;
+    this.reportError(
+      new Error(`infrastructure unavailable, pausing until it answers: ${describeError(error)}`, {
+        cause: error,
+      }),
+    );
+    this.options.hooks?.outage?.(true);
+    // The pulling loop may be waiting for a slot: during an outage it takes what the broker sends.
+    this.wakeSlotWaiters();
+  }
+
+  private endOutage(): void {
+    if (!this.outage) return;
+    this.outage = false;
+    this.options.hooks?.outage?.(false);
+    this.pump(true);
+  }
+
+  /** A pause that stop() cuts short. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private wakeSlotWaiters(): void {
+    const waiters = this.slotWaiters;
+    this.slotWaiters = [];
+    waiters.forEach((wake) => wake());
+  }
+
+  private wakeAll(): void {
+    this.wakeSlotWaiters();
+    [...this.sleepers].forEach((wake) => wake());
   }
 
   private reportError(error: unknown, subject?: string): void {
@@ -373,5 +586,18 @@ function safely(fn: () => void): void {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const own = `${error.name}: ${error.message}`;
+  return error.cause instanceof Error ? `${own} (${error.cause.message})` : own;
+}
+
+/** The event id when the body has one, else a digest of the body (poison has no id to trust). */
+function eventKey(data: Uint8Array): string {
+  try {
+    const id = (JSON.parse(new TextDecoder().decode(data)) as { id?: unknown }).id;
+    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return id;
+  } catch {
+    // Not JSON: fall through to the digest.
+  }
+  return createHash('sha256').update(data).digest('hex').slice(0, 32);
 }

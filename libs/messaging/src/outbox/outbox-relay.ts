@@ -19,6 +19,11 @@ export interface OutboxRelayOptions {
   retryMaxMs?: number;
   /** Sent rows are kept this long for inspection, then deleted. */
   retentionMs?: number;
+  /** Sent rows deleted per statement, and how long one clean-up may take: it never holds the table long. */
+  pruneBatchSize?: number;
+  pruneBudgetMs?: number;
+  /** A row still unpublished after this many attempts is reported, once, as stuck. */
+  alertAfterAttempts?: number;
   onError?: (error: unknown) => void;
   /** Observation and fault-injection point: after the broker's acks, before rows are marked sent. */
   hooks?: { afterPublish?: (acknowledged: number) => Promise<void> };
@@ -30,6 +35,30 @@ interface PendingRow {
   subject: string;
   payload: string;
   attempts: number;
+  aggregate: string | null;
+  aggregate_id: string | null;
+}
+
+/** What the outbox holds, for health and metrics. */
+export interface OutboxStats {
+  pending: number;
+  /** Pending rows that failed at least `alertAfterAttempts` times. */
+  stuck: number;
+  oldestPendingAgeMs: number | null;
+}
+
+export class StuckOutboxRowError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly subject: string,
+    readonly attempts: number,
+    readonly lastError: string,
+  ) {
+    super(
+      `outbox: event ${eventId} (${subject}) still unpublished after ${attempts} attempts; it is retried, and later events of its aggregate wait for it: ${lastError}`,
+    );
+    this.name = 'StuckOutboxRowError';
+  }
 }
 
 /**
@@ -39,9 +68,14 @@ interface PendingRow {
  * open until their publishes are acknowledged, so several relays never publish
  * the same row at once. A row is marked sent only after the broker's ack; if the
  * relay dies between the ack and the commit, the row is published again with the
- * same `Nats-Msg-Id` and the stream's duplicate window stores it once. Rows are
- * picked by state, not by a high-water mark, so a row whose transaction commits
- * after a later one is never skipped.
+ * same `Nats-Msg-Id` and the stream's duplicate window stores it once (a resend
+ * later than that window stores a second copy: consumers' inboxes make it harmless).
+ * Rows are picked by state, not by a high-water mark, so a row whose transaction
+ * commits after a later one is never skipped.
+ *
+ * Events of one aggregate are published in the order they were recorded: a relay
+ * publishes an aggregate's rows only while it holds that aggregate's advisory lock
+ * and no earlier row of it is still pending elsewhere.
  */
 export class OutboxRelay {
   private readonly pool: pg.Pool;
@@ -58,6 +92,9 @@ export class OutboxRelay {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly retentionMs: number;
+  private readonly pruneBatchSize: number;
+  private readonly pruneBudgetMs: number;
+  private readonly alertAfterAttempts: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 256;
@@ -66,8 +103,14 @@ export class OutboxRelay {
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+    this.pruneBatchSize = options.pruneBatchSize ?? 5_000;
+    this.pruneBudgetMs = options.pruneBudgetMs ?? 2_000;
+    this.alertAfterAttempts = options.alertAfterAttempts ?? 10;
     this.pool = new pg.Pool({ ...connectionSettings(options.databaseUrl), max: 2 });
+    // An idle connection's error reaches the pool; a checked-out one's reaches only the client,
+    // and an 'error' event nobody listens to ends the process (a PostgreSQL restart under load).
     this.pool.on('error', (error) => this.reportError(error));
+    this.pool.on('connect', (client) => client.on('error', (error) => this.reportError(error)));
   }
 
   async start(): Promise<void> {
@@ -105,7 +148,10 @@ export class OutboxRelay {
       let idle = true;
       try {
         idle = (await this.drain()) === 0;
-        await this.cleanup();
+        if (Date.now() - this.lastCleanup >= 60_000) {
+          this.lastCleanup = Date.now();
+          await this.pruneSent();
+        }
       } catch (error) {
         this.reportError(error);
       }
@@ -115,10 +161,11 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<{ claimed: number; published: number }> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<PendingRow>(
-        `SELECT id, event_id, subject, payload::text AS payload, attempts
+      const { rows: claimed } = await client.query<PendingRow>(
+        `SELECT id, event_id, subject, payload::text AS payload, attempts, aggregate, aggregate_id
            FROM ${OUTBOX_TABLE}
           WHERE sent_at IS NULL AND next_attempt_at <= clock_timestamp()
           ORDER BY id
@@ -126,22 +173,29 @@ export class OutboxRelay {
           FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
+      const rows = await this.inAggregateOrder(client, claimed);
       if (rows.length === 0) {
         await client.query('COMMIT');
-        return { claimed: 0, published: 0 };
+        return { claimed: claimed.length, published: 0 };
       }
       const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
       const sent: string[] = [];
       const failed: { id: string; delay: number; error: string }[] = [];
+      const stuck: StuckOutboxRowError[] = [];
       results.forEach((result, i) => {
         const row = rows[i]!;
-        if (result.status === 'fulfilled') sent.push(row.id);
-        else
-          failed.push({
-            id: row.id,
-            delay: backoffMs(row.attempts, this.retryBaseMs, this.retryMaxMs),
-            error: String((result.reason as Error)?.message ?? result.reason).slice(0, 1000),
-          });
+        if (result.status === 'fulfilled') {
+          sent.push(row.id);
+          return;
+        }
+        const error = String((result.reason as Error)?.message ?? result.reason).slice(0, 1000);
+        failed.push({
+          id: row.id,
+          delay: backoffMs(row.attempts, this.retryBaseMs, this.retryMaxMs),
+          error,
+        });
+        if (row.attempts + 1 === this.alertAfterAttempts)
+          stuck.push(new StuckOutboxRowError(row.event_id, row.subject, row.attempts + 1, error));
       });
       await this.options.hooks?.afterPublish?.(sent.length);
       if (sent.length > 0) {
@@ -163,15 +217,63 @@ export class OutboxRelay {
         this.reportError(
           new Error(`outbox: ${failed.length} publish(es) failed, retrying: ${failed[0]!.error}`),
         );
+        stuck.forEach((error) => this.reportError(error));
       }
       await client.query('COMMIT');
-      return { claimed: rows.length, published: sent.length };
+      return { claimed: claimed.length, published: sent.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed is not handed to the next batch.
+      broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
+  }
+
+  /**
+   * Of the rows claimed, those that may go now without overtaking an earlier event
+   * of their aggregate: this relay must hold the aggregate's advisory lock (another
+   * relay may be publishing its earlier rows), and a row goes only if every pending
+   * row of its aggregate with a lower id is among those claimed here (a row waiting
+   * for its retry holds back the later ones).
+   */
+  private async inAggregateOrder(client: pg.PoolClient, rows: PendingRow[]): Promise<PendingRow[]> {
+    const firsts = new Map<string, { aggregate: string; aggregateId: string }>();
+    for (const row of rows) {
+      if (row.aggregate === null || row.aggregate_id === null) continue;
+      const key = `${row.aggregate}\u0000${row.aggregate_id}`;
+      if (!firsts.has(key))
+        firsts.set(key, { aggregate: row.aggregate, aggregateId: row.aggregate_id });
+    }
+    if (firsts.size === 0) return rows;
+    const keys = [...firsts.values()];
+    const { rows: open } = await client.query<{
+      aggregate: string;
+      aggregate_id: string;
+      barrier: string | null;
+    }>(
+      `SELECT k.aggregate, k.aggregate_id,
+              (SELECT min(o.id) FROM ${OUTBOX_TABLE} o
+                WHERE o.aggregate = k.aggregate AND o.aggregate_id = k.aggregate_id
+                  AND o.sent_at IS NULL AND o.id <> ALL($3::bigint[])) AS barrier
+         FROM unnest($1::text[], $2::text[]) AS k(aggregate, aggregate_id)
+        WHERE pg_try_advisory_xact_lock(hashtextextended(k.aggregate || ':' || k.aggregate_id, 0))`,
+      [keys.map((k) => k.aggregate), keys.map((k) => k.aggregateId), rows.map((r) => r.id)],
+    );
+    const barriers = new Map(
+      open.map((o) => [
+        `${o.aggregate}\u0000${o.aggregate_id}`,
+        o.barrier === null ? null : BigInt(o.barrier),
+      ]),
+    );
+    return rows.filter((row) => {
+      if (row.aggregate === null || row.aggregate_id === null) return true;
+      const key = `${row.aggregate}\u0000${row.aggregate_id}`;
+      if (!barriers.has(key)) return false;
+      const barrier = barriers.get(key);
+      return barrier === null || barrier === undefined || BigInt(row.id) < barrier;
+    });
   }
 
   private async publish(row: PendingRow): Promise<void> {
@@ -184,13 +286,46 @@ export class OutboxRelay {
     });
   }
 
-  private async cleanup(): Promise<void> {
-    if (Date.now() - this.lastCleanup < 60_000) return;
-    this.lastCleanup = Date.now();
-    await this.pool.query(
-      `DELETE FROM ${OUTBOX_TABLE} WHERE sent_at < clock_timestamp() - $1 * interval '1 millisecond'`,
-      [this.retentionMs],
+  /**
+   * Deletes sent rows older than the retention, a bounded number per statement and
+   * for a bounded time, so a large backlog never holds the table in one long delete.
+   * Returns how many rows went.
+   */
+  async pruneSent(): Promise<number> {
+    const deadline = Date.now() + this.pruneBudgetMs;
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM ${OUTBOX_TABLE}
+          WHERE id IN (SELECT id FROM ${OUTBOX_TABLE}
+                        WHERE sent_at < clock_timestamp() - $1 * interval '1 millisecond'
+                        ORDER BY sent_at
+                        LIMIT $2)`,
+        [this.retentionMs, this.pruneBatchSize],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < this.pruneBatchSize || Date.now() >= deadline) return total;
+    }
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const { rows } = await this.pool.query<{
+      pending: string;
+      stuck: string;
+      oldest_ms: number | null;
+    }>(
+      `SELECT count(*) AS pending,
+              count(*) FILTER (WHERE attempts >= $1) AS stuck,
+              (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::float8 AS oldest_ms
+         FROM ${OUTBOX_TABLE} WHERE sent_at IS NULL`,
+      [this.alertAfterAttempts],
     );
+    const row = rows[0]!;
+    return {
+      pending: Number(row.pending),
+      stuck: Number(row.stuck),
+      oldestPendingAgeMs: row.oldest_ms,
+    };
   }
 
   private async listen(): Promise<void> {
@@ -248,6 +383,8 @@ export class OutboxRelay {
 function connectionSettings(url: string): pg.ClientConfig {
   return {
     connectionString: url,
+    // Named, so an operator (or a fault test) can find the relay's sessions in pg_stat_activity.
+    application_name: 'boucle-outbox-relay',
     keepAlive: true,
     connectionTimeoutMillis: 10_000,
     query_timeout: 30_000,

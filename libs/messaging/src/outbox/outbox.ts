@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@boucle/database';
 import type { z } from 'zod';
 import type { Actor, EventDefinition, EventEnvelope } from '@boucle/contracts';
-import { OUTBOX_TABLE } from '../migrations.js';
+import { AGGREGATE_VERSION_TABLE, OUTBOX_TABLE } from '../migrations.js';
 
 /** Why an event happened: who did it and which request or event led to it. */
 export interface EventContext {
@@ -38,6 +38,7 @@ export function buildEnvelope<TDef extends EventDefinition>(
     );
   }
   const id = randomUUID();
+  const output = parsed.data as z.output<TDef['schema']>;
   return {
     id,
     type: def.type,
@@ -47,7 +48,9 @@ export function buildEnvelope<TDef extends EventDefinition>(
     correlationId: context.correlationId ?? id,
     causationId: context.causationId ?? null,
     actor: context.actor,
-    data: parsed.data as z.output<TDef['schema']>,
+    // Version 1 until the outbox hands out the real one, inside the recording transaction.
+    aggregate: { type: def.aggregate, id: def.aggregateId(output), version: 1 },
+    data: output,
   };
 }
 
@@ -76,10 +79,31 @@ export async function recordEvent<TDef extends EventDefinition>(
 ): Promise<EventEnvelope<z.output<TDef['schema']>>> {
   if (!em.isInTransaction()) throw new OutsideTransactionError(def.subject);
   const envelope = buildEnvelope(def, data, context);
-  await em.execute(`INSERT INTO ${OUTBOX_TABLE} (event_id, subject, payload) VALUES (?, ?, ?)`, [
-    envelope.id,
-    def.subject,
-    JSON.stringify(envelope),
-  ]);
+  const aggregate = envelope.aggregate!;
+  // One statement: the aggregate's next version and the outbox row. The upsert keeps the
+  // aggregate's version row locked until this transaction ends, so two transactions about
+  // one aggregate take their versions (and their outbox ids) in the order they commit.
+  const [row] = await em.execute<{ aggregate_version: string }[]>(
+    `WITH v AS (
+       INSERT INTO ${AGGREGATE_VERSION_TABLE} AS a (aggregate, aggregate_id, version)
+       VALUES (?, ?, 1)
+       ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = a.version + 1
+       RETURNING version)
+     INSERT INTO ${OUTBOX_TABLE} (event_id, subject, aggregate, aggregate_id, aggregate_version, payload)
+     SELECT ?, ?, ?, ?, v.version, jsonb_set(?::jsonb, '{aggregate,version}', to_jsonb(v.version))
+       FROM v
+     RETURNING aggregate_version`,
+    [
+      aggregate.type,
+      aggregate.id,
+      envelope.id,
+      def.subject,
+      aggregate.type,
+      aggregate.id,
+      JSON.stringify(envelope),
+    ],
+    'all',
+  );
+  aggregate.version = Number(row!.aggregate_version);
   return envelope;
 }

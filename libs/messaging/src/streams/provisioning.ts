@@ -14,6 +14,10 @@ export interface StreamOptions {
   /** How long the broker remembers a `Nats-Msg-Id`; republishing inside it stores nothing new. */
   duplicateWindowMs?: number;
   maxAgeMs?: number;
+  /**
+   * How many copies the cluster keeps. Unset: a new stream gets 1 and an existing
+   * one keeps whatever it has; set: applied on create and on update.
+   */
   replicas?: number;
 }
 
@@ -30,11 +34,16 @@ export async function ensureProducerStream(
   producer: Producer,
   options: StreamOptions = {},
 ): Promise<void> {
-  await ensureStream(jsm, naming, {
-    name: naming.stream(producer),
-    subjects: naming.streamSubjects(producer),
-    ...durable(options, 30 * DAY_MS),
-  });
+  await ensureStream(
+    jsm,
+    naming,
+    {
+      name: naming.stream(producer),
+      subjects: naming.streamSubjects(producer),
+      ...durable(options, 30 * DAY_MS),
+    },
+    options.replicas,
+  );
 }
 
 /** The stream poison messages land in, with the reason in their headers. */
@@ -43,11 +52,16 @@ export async function ensureDeadLetterStream(
   naming: Naming,
   options: StreamOptions = {},
 ): Promise<void> {
-  await ensureStream(jsm, naming, {
-    name: naming.deadLetterStream(),
-    subjects: naming.deadLetterSubjects(),
-    ...durable(options, 90 * DAY_MS),
-  });
+  await ensureStream(
+    jsm,
+    naming,
+    {
+      name: naming.deadLetterStream(),
+      subjects: naming.deadLetterSubjects(),
+      ...durable(options, 90 * DAY_MS),
+    },
+    options.replicas,
+  );
 }
 
 /** On disk, kept for a period, oldest dropped first, deduplicated by `Nats-Msg-Id`. */
@@ -58,7 +72,6 @@ function durable(options: StreamOptions, defaultMaxAgeMs: number): Partial<Strea
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60_000),
     max_age: nanos(options.maxAgeMs ?? defaultMaxAgeMs),
-    num_replicas: options.replicas ?? 1,
   };
 }
 
@@ -74,24 +87,36 @@ export function assertNoRpcCapture(naming: Naming, subjects: readonly string[]):
   }
 }
 
+/**
+ * `owned` holds the settings this code relies on (subjects, retention, the
+ * duplicate window the outbox relay's deduplication needs); they are applied on
+ * every start. Everything else on an existing stream belongs to whoever runs the
+ * cluster and is kept as found: replicas above all, since resetting them to 1
+ * would scale a 3-node cluster's streams down on every deploy. Replicas are only
+ * changed when they were configured explicitly.
+ */
 async function ensureStream(
   jsm: JetStreamManager,
   naming: Naming,
-  config: Partial<StreamConfig> & { name: string; subjects: string[] },
+  owned: Partial<StreamConfig> & { name: string; subjects: string[] },
+  replicas: number | undefined,
 ): Promise<void> {
-  assertNoRpcCapture(naming, config.subjects);
+  assertNoRpcCapture(naming, owned.subjects);
+  const wanted = replicas === undefined ? {} : { num_replicas: replicas };
+  const update = async () => {
+    const current = await jsm.streams.info(owned.name);
+    await jsm.streams.update(owned.name, { ...current.config, ...owned, ...wanted });
+  };
   try {
-    const current = await jsm.streams.info(config.name);
-    await jsm.streams.update(config.name, { ...current.config, ...config });
+    await update();
   } catch (error) {
     if (!isStreamNotFound(error)) throw error;
     try {
-      await jsm.streams.add(config);
+      await jsm.streams.add({ ...owned, num_replicas: replicas ?? 1 });
     } catch (addError) {
-      // Another replica created it between our look-up and our add, perhaps with older settings.
+      // Another instance of the service created it between our look-up and our add.
       if (!(addError instanceof JetStreamApiError && addError.code === 10058)) throw addError;
-      const current = await jsm.streams.info(config.name);
-      await jsm.streams.update(config.name, { ...current.config, ...config });
+      await update();
     }
   }
 }
