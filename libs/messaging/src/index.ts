@@ -7,6 +7,7 @@ export * from './streams/provisioning.js';
 export * from './consumer/validate-event.js';
 export * from './consumer/transient-errors.js';
 export * from './consumer/consumer-runner.js';
+export * from './inbox/inbox-pruner.js';
 export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';
 export * from './rpc/rpc-server.js';

@@ -29,8 +29,11 @@ interface Received<TDef extends EventDefinition> {
   envelope: EventEnvelope<z.output<TDef['schema']>>;
 }
 
-/** How a transaction ended once passing outages were waited out. */
-type Outcome = { ok: true } | { ok: false; error: unknown } | { stopped: true };
+/**
+ * How a transaction ended once passing outages were waited out; `culprit` is the
+ * event whose handler failed, when it was a handler.
+ */
+type Outcome = { ok: true } | { ok: false; error: unknown; culprit?: string } | { stopped: true };
 
 export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
   /** Durable name shared by every replica of the consuming service, e.g. `matching.hold-placed`. */
@@ -337,6 +340,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     }
     if (ready.length === 1) return this.fail(ready[0]!, together.error);
     for (const received of ready) {
+      // The one that failed is not run again now: a hang would cost its timeout twice.
+      if (received.envelope.id === together.culprit) {
+        await this.fail(received, together.error);
+        continue;
+      }
       const alone = await this.applyThroughOutages([received]);
       if ('stopped' in alone) this.nak(received.msg);
       else if (alone.ok) await this.settle(received);
@@ -347,12 +355,17 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   /** Runs the transaction; while the infrastructure fails, waits and runs it again. */
   private async applyThroughOutages(ready: Received<TDef>[]): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
+      const blame: { id?: string } = {};
       try {
-        await this.apply(ready);
+        await this.apply(ready, blame);
         this.endOutage();
         return { ok: true };
       } catch (error) {
-        if (!isTransientError(error)) return { ok: false, error };
+        if (!isTransientError(error)) {
+          return blame.id === undefined
+            ? { ok: false, error }
+            : { ok: false, error, culprit: blame.id };
+        }
         this.beginOutage(error);
         if (!this.running) return { stopped: true };
         await this.sleep(backoffMs(attempt, this.retryBaseMs, this.outageRetryMaxMs));
@@ -361,7 +374,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     }
   }
 
-  private async apply(ready: Received<TDef>[]): Promise<void> {
+  /** One transaction for the events; `blame` names the event whose handler is running. */
+  private async apply(ready: Received<TDef>[], blame: { id?: string }): Promise<void> {
     await this.options.orm.em.fork().transactional(async (tx) => {
       const fresh = await this.recordInInbox(
         tx,
@@ -375,10 +389,12 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
           if (!(await this.advanceAggregate(tx, envelope.aggregate))) continue;
         }
         const em = tx.fork({ keepTransactionContext: true, clear: true });
+        blame.id = envelope.id;
         await this.withinTimeout(async () => {
           await this.options.handler(envelope, em);
           await em.flush();
         });
+        blame.id = undefined;
         handled++;
       }
       if (handled > 0) await this.assertNotAborted(tx);
@@ -404,22 +420,25 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   }
 
   /**
-   * Inserts the inbox rows; returns the ids not seen before by this consumer. The
-   * same statement bounds every later statement of the transaction by the handler
-   * timeout, so a handler stuck in the database is cut off there too.
+   * Inserts the inbox rows; returns the ids not seen before by this consumer. A
+   * repeat refreshes its row's time, so pruning keeps it as long as the latest copy
+   * of the event may still be replayed. The same statement bounds every later
+   * statement of the transaction by the handler timeout, so a handler stuck in the
+   * database is cut off there too.
    */
   private async recordInInbox(em: EntityManager, ids: string[]): Promise<Set<string>> {
     const { consumer, event } = this.options;
-    const inserted = await em.execute<{ event_id: string }[]>(
-      `INSERT INTO ${INBOX_TABLE} (consumer, event_id, subject)
-       SELECT v.consumer, v.event_id::uuid, v.subject
+    const rows = await em.execute<{ event_id: string; inserted: boolean }[]>(
+      `INSERT INTO ${INBOX_TABLE} AS i (consumer, event_id, subject)
+       SELECT DISTINCT v.consumer, v.event_id::uuid, v.subject
          FROM (VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}) AS v(consumer, event_id, subject),
               set_config('statement_timeout', ?, true)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
+       ON CONFLICT (consumer, event_id) DO UPDATE SET processed_at = clock_timestamp()
+       RETURNING i.event_id, (i.xmax = 0) AS inserted`,
       [...ids.flatMap((id) => [consumer, id, event.subject]), String(this.handlerTimeoutMs)],
       'all',
     );
-    return new Set(inserted.map((row) => row.event_id));
+    return new Set(rows.filter((row) => row.inserted).map((row) => row.event_id));
   }
 
   /** Moves the newest applied version of the aggregate forward; false if this event is older. */
@@ -494,8 +513,10 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     safely(() => (delayMs === undefined ? msg.nak() : msg.nak(delayMs)));
   }
 
-  private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
+  private async deadLetter(msg: JsMsg, why: string): Promise<void> {
     const { js, naming, consumer } = this.options;
+    // Header values cannot hold line breaks, and many database errors have them.
+    const reason = why.replace(/\s+/g, ' ');
     const headers = natsHeaders();
     headers.set(DEAD_LETTER_HEADERS.reason, reason.slice(0, 2000));
     headers.set(DEAD_LETTER_HEADERS.consumer, consumer);

@@ -29,6 +29,7 @@ import type { Producer } from '@boucle/contracts';
 import type { MikroORM } from '@boucle/database';
 import { backoffMs } from '../backoff.js';
 import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
+import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { Naming } from '../naming.js';
 import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay.js';
 import {
@@ -51,6 +52,11 @@ export interface MessagingModuleOptions {
   ormToken?: InjectionToken;
   /** Set to false in processes that must not publish (a read-only tool). */
   runRelay?: boolean;
+  /**
+   * The inbox of the `@OnEvent` consumers is pruned every `intervalMs` (10 minutes),
+   * keeping rows for the consumed streams' max age plus `marginMs` (1 day).
+   */
+  inboxPruning?: { intervalMs?: number; marginMs?: number };
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -75,6 +81,8 @@ export class MessagingRuntime
   private readonly waitingForStream = new Set<ConsumerRunner>();
   private stopping = false;
   private wake: (() => void) | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -116,7 +124,8 @@ export class MessagingRuntime
     const orm = this.moduleRef.get<MikroORM>(this.options.ormToken ?? CoreMikroORM, {
       strict: false,
     });
-    for (const handler of this.discoverHandlers()) {
+    const handlers = this.discoverHandlers();
+    for (const handler of handlers) {
       const runner = new ConsumerRunner({
         ...handler.meta,
         handler: handler.fn,
@@ -129,17 +138,52 @@ export class MessagingRuntime
       this.runners.push(runner);
       void this.startWhenStreamExists(runner, handler.meta.consumer);
     }
+    this.startInboxPruning(
+      orm,
+      handlers.map((h) => h.meta.event.producer),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    clearTimeout(this.pruneTimer);
+    await this.pruning;
     await Promise.allSettled(this.runners.map((r) => r.stop()));
     await this.relay?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.drain();
+  }
+
+  /** On a timer that never keeps the process alive; a failed run is logged, the next one retries. */
+  private startInboxPruning(orm: MikroORM, producers: Producer[]): void {
+    if (producers.length === 0) return;
+    const intervalMs = this.options.inboxPruning?.intervalMs ?? 10 * 60_000;
+    const pruner = new InboxPruner({
+      orm,
+      jsm: this.jsm,
+      naming: this.naming,
+      producers,
+      marginMs: this.options.inboxPruning?.marginMs,
+      onError: (error) => this.logger.warn(`inbox pruning: ${String(error)}`),
+    });
+    const schedule = (delayMs: number) => {
+      this.pruneTimer = setTimeout(() => {
+        this.pruning = pruner
+          .prune()
+          .then(
+            () => undefined,
+            (error: unknown) => this.logger.warn(`inbox pruning: ${String(error)}`),
+          )
+          .finally(() => {
+            this.pruning = undefined;
+            if (!this.stopping) schedule(intervalMs);
+          });
+      }, delayMs).unref();
+    };
+    schedule(Math.min(60_000, intervalMs));
   }
 
   /** A consumed stream may belong to a service that has not started yet: wait for it. */

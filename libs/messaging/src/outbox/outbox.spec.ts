@@ -20,6 +20,7 @@ describe(buildEnvelope.name, () => {
       correlationId: sut.id,
       causationId: null,
       actor,
+      aggregate: { type: 'inventory.hold', id: data.holdId, version: 1 },
       data,
     });
   });
