@@ -22,8 +22,12 @@ export const ProducerSchema = z.enum(PRODUCERS);
 export type Producer = z.infer<typeof ProducerSchema>;
 
 /**
- * The envelope every event travels in. `id` is also the `Nats-Msg-Id`, so a
- * republished event is stored once and applied once.
+ * The envelope every event travels in. `id` is also the `Nats-Msg-Id`: an event
+ * republished inside the stream's duplicate window is stored once. A resend after
+ * that window (a producer's relay or database down for longer) is stored again, so
+ * the stream delivers **at least once**: every reader must ignore an `id` it has
+ * already applied (the consumers' inbox does), or keep only the newest
+ * `aggregate.version` per aggregate.
  */
 export const EnvelopeSchema = z.strictObject({
   id: z.uuid(),

@@ -31,7 +31,11 @@ import { backoffMs } from '../backoff.js';
 import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
 import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { Naming } from '../naming.js';
-import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay.js';
+import {
+  OutboxRelay,
+  StuckOutboxRowError,
+  type OutboxRelayOptions,
+} from '../outbox/outbox-relay.js';
 import {
   ensureDeadLetterStream,
   ensureProducerStream,
@@ -116,7 +120,11 @@ export class MessagingRuntime
         databaseUrl: this.options.databaseUrl,
         js: this.js,
         naming: this.naming,
-        onError: (error) => this.logger.warn(`outbox relay: ${String(error)}`),
+        // A stuck row is an alert for whoever watches the logs, not one more retry notice.
+        onError: (error) =>
+          error instanceof StuckOutboxRowError
+            ? this.logger.error(error.message)
+            : this.logger.warn(`outbox relay: ${String(error)}`),
         ...this.options.relay,
       });
       await this.relay.start();

@@ -10,8 +10,17 @@ export interface OnEventOptions {
    */
   consumer: string;
   concurrency?: number;
+  batchSize?: number;
   maxDeliveries?: number;
   ackWaitMs?: number;
+  /** A handler still running after this has failed (30 s by default). */
+  handlerTimeoutMs?: number;
+  /**
+   * For a handler that keeps the latest state of an aggregate: an event older than
+   * the newest applied for its aggregate is skipped. Never for handlers that add up
+   * what each event says (a skipped delta would be lost).
+   */
+  latestWins?: boolean;
 }
 
 export interface OnEventMetadata extends OnEventOptions {
