@@ -12,4 +12,5 @@ export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';
 export * from './rpc/rpc-server.js';
 export * from './rpc/rpc-client.js';
+export * from './rpc/bounded-error.js';
 export * from './dead-letters/dead-letters.js';

@@ -1,4 +1,5 @@
 import { InventoryRpc } from '@boucle/contracts';
+import type { RpcError } from '@boucle/messaging';
 import { IntakeService } from '../src/intake/intake.service.js';
 import {
   intakeWheelchairs,
@@ -205,6 +206,40 @@ describe(IntakeService.name, () => {
         expect(await counts()).toEqual(before);
       },
     );
+
+    it('should answer a refusal under 8 KB, naming the field, when an unknown field has a 1 MB name', async () => {
+      const before = await counts();
+      // 1 MB, just under the broker's 1 MiB limit for the request itself.
+      const name = 'x'.repeat(1_000_000);
+      let size = 0;
+      const error = await refusal(
+        h.rpc
+          .request(InventoryRpc.recordIntake, {
+            actor: fixture.operator,
+            siteId: fixture.siteId,
+            locationId: fixture.locationId,
+            grossWeightKg: 30,
+            tareKg: 2,
+            provenance: { locality: 'Amiens' },
+            collectionMode: 'drop-off',
+            goods: [{ kind: 'bulk', material: 'cardboard', weightKg: 28 }],
+            [name]: true,
+          })
+          .catch((refused: RpcError) => {
+            size = Buffer.byteLength(JSON.stringify(refused.body));
+            throw refused;
+          }),
+      );
+      expect(error.code).toBe('validation');
+      expect(size).toBeLessThan(8 * 1024);
+      expect(error.body.issues).toEqual([
+        {
+          path: expect.stringMatching(/^x{160}… \(1000000 characters\)$/),
+          message: 'unknown field',
+        },
+      ]);
+      expect(await counts()).toEqual(before);
+    });
 
     it('should refuse an unknown site as not found and write nothing', async () => {
       const before = await counts();

@@ -181,6 +181,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     this.loop = this.supervise(messages);
   }
 
+  /** The consumer's contract name, e.g. `matching.hold-placed`. */
+  get consumer(): string {
+    return this.options.consumer;
+  }
+
   /** True while messages are being pulled. */
   get active(): boolean {
     return this.running && this.messages !== undefined;

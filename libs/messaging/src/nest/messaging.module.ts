@@ -112,6 +112,25 @@ export class MessagingRuntime
     );
   }
 
+  /** Each consumer's state, for readiness details: pulling, waiting for a stream, or paused by an outage. */
+  get consumers(): {
+    consumer: string;
+    state: 'pulling' | 'waiting-for-stream' | 'outage' | 'stopped';
+    held: number;
+  }[] {
+    return this.runners.map((runner) => {
+      const status = runner.status;
+      const state = this.waitingForStream.has(runner)
+        ? 'waiting-for-stream'
+        : status.outage
+          ? 'outage'
+          : status.pulling
+            ? 'pulling'
+            : 'stopped';
+      return { consumer: runner.consumer, state, held: status.held };
+    });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await ensureProducerStream(this.jsm, this.naming, this.options.producer, this.options.stream);
     await ensureDeadLetterStream(this.jsm, this.naming, this.options.stream);
@@ -195,16 +214,28 @@ export class MessagingRuntime
   }
 
   /** A consumed stream may belong to a service that has not started yet: wait for it. */
+  /**
+   * A consumed stream may belong to a service that has not started yet: services
+   * start in any order, so this is said once, then at most once a minute, and shown
+   * in the readiness details.
+   */
   private async startWhenStreamExists(runner: ConsumerRunner, consumer: string): Promise<void> {
+    let lastSaid = 0;
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         await runner.start();
-        this.waitingForStream.delete(runner);
+        if (this.waitingForStream.delete(runner))
+          this.logger.log(`${consumer}: its stream exists now; consuming`);
         return;
       } catch (error) {
         if (error instanceof JetStreamApiError && error.code === 10059)
           this.waitingForStream.add(runner);
-        this.logger.warn(`${consumer}: cannot start yet (${String(error)}); retrying`);
+        if (Date.now() - lastSaid >= 60_000) {
+          lastSaid = Date.now();
+          this.logger.warn(
+            `${consumer}: cannot start yet (${String(error)}); retrying quietly, said again in a minute if still so`,
+          );
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, backoffMs(attempt, 200, 10_000));
           this.wake = () => {

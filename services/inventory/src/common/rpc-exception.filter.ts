@@ -1,6 +1,7 @@
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
 import type { RpcErrorBody } from '@boucle/contracts';
+import { boundedErrorBody } from '@boucle/messaging';
 import { InventoryError } from './errors.js';
 
 /**
@@ -13,7 +14,7 @@ export class InventoryRpcExceptionFilter implements RpcExceptionFilter<unknown> 
   private readonly logger = new Logger('InventoryRpc');
 
   catch(exception: unknown): Observable<RpcErrorBody> {
-    return throwError(() => this.toBody(exception));
+    return throwError(() => boundedErrorBody(this.toBody(exception)));
   }
 
   private toBody(exception: unknown): RpcErrorBody {

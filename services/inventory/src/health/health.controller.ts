@@ -33,10 +33,15 @@ export class HealthController {
       () =>
         this.check('postgresql', async () => void (await this.orm.em.fork().execute('SELECT 1'))),
       () =>
-        this.check('nats', async () => {
-          await this.nc.flush();
-          if (!this.messaging.ready) throw new Error('consumers are not all pulling yet');
-        }),
+        this.check(
+          'nats',
+          async () => {
+            await this.nc.flush();
+            if (!this.messaging.ready) throw new Error('consumers are not all pulling yet');
+          },
+          // A consumer waiting for another service's stream is normal at start; say so here.
+          () => ({ consumers: this.messaging.consumers }),
+        ),
       () => this.check('redis', async () => void (await this.redis.ping())),
     ]);
   }
@@ -47,13 +52,20 @@ export class HealthController {
     return this.registry.metrics();
   }
 
-  private async check(name: string, probe: () => Promise<void>) {
+  private async check(
+    name: string,
+    probe: () => Promise<void>,
+    details: () => Record<string, unknown> = () => ({}),
+  ) {
     const indicator = this.indicator.check(name);
     try {
       await probe();
-      return indicator.up();
+      return indicator.up(details());
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+      return indicator.down({
+        message: error instanceof Error ? error.message : String(error),
+        ...details(),
+      });
     }
   }
 }
