@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id, Instant } from './primitives.js';
 
 /** Who caused a command or an event. Pseudonymous ids only: personal data never travels. */
 export const ActorSchema = z.strictObject({
@@ -30,13 +31,13 @@ export type Producer = z.infer<typeof ProducerSchema>;
  * `aggregate.version` per aggregate.
  */
 export const EnvelopeSchema = z.strictObject({
-  id: z.uuid(),
+  id: Id,
   type: z.string().regex(/^[a-z]+\.[a-z-]+\.[a-z-]+$/, 'must be <producer>.<aggregate>.<event>'),
   version: z.number().int().positive(),
   producer: ProducerSchema,
-  occurredAt: z.iso.datetime({ offset: false }),
-  correlationId: z.uuid(),
-  causationId: z.uuid().nullable(),
+  occurredAt: Instant,
+  correlationId: Id,
+  causationId: Id.nullable(),
   actor: ActorSchema,
   /**
    * The aggregate the event is about and its version: the number of events about

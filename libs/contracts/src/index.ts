@@ -1,3 +1,4 @@
+export * from './primitives.js';
 export * from './envelope.js';
 export * from './subjects.js';
 export * from './event-definition.js';

@@ -217,7 +217,7 @@ describe(InboxPruner.name, () => {
         });
       });
 
-      it('should keep rows for the dead-letter stream’s max age when it is the longest, since a re-drive reaches every consumer', async () => {
+      it('should keep rows for the dead-letter stream’s max age added to the stream’s, since a re-drive reaches every consumer', async () => {
         await ensureDeadLetterStream(backbone.jsm, backbone.naming, { maxAgeMs: 5 * DAY_MS });
         const sut = pruner({ retentionMs: MINUTE_MS, marginMs: HOUR_MS });
 
@@ -269,7 +269,11 @@ describe(InboxPruner.name, () => {
       beforeEach(async () => {
         const stream = { maxAgeMs: STREAM_MAX_AGE_MS, duplicateWindowMs: 1_000 };
         await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory', stream);
-        await ensureDeadLetterStream(backbone.jsm, backbone.naming, stream);
+        // Rows are kept for both max ages added up: keep the dead letters' short here.
+        await ensureDeadLetterStream(backbone.jsm, backbone.naming, {
+          maxAgeMs: 1_000,
+          duplicateWindowMs: 1_000,
+        });
         await backbone.relay().start();
       });
 

@@ -1,10 +1,15 @@
 /**
  * Inventory throughput on this machine, next to the raw PostgreSQL rate measured
  * in the same run: intake commands over NATS request/reply, hold decisions with
- * 100 contenders per unit, and how late hold expiry jobs release their holds.
- * Prints a table, then one JSON line.
+ * 100 contenders per unit, and how late hold expiry jobs release their holds; and the
+ * resident memory of the compiled service, ready and idle. Prints a table, then one JSON line.
+ *
+ * The service runs as built by `nx build inventory` (built first; cached when nothing changed).
+ * BENCH_SERVICE=source runs it from the TypeScript sources through SWC instead, for comparison.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { InventoryRpc } from '@boucle/contracts';
 import pg from 'pg';
@@ -23,6 +28,10 @@ const CLIENTS = 16;
 const UNITS = Number(process.env['BENCH_HOLD_UNITS'] ?? 40);
 const CONTENDERS = 100;
 const EXPIRING = Number(process.env['BENCH_EXPIRING_HOLDS'] ?? 300);
+const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 30);
+const FROM_SOURCE = process.env['BENCH_SERVICE'] === 'source';
+/** The Node.js flags `nx serve inventory` and `npm run start:inventory` run the service with. */
+const SERVICE_NODE_FLAGS = ['--optimize-for-size'];
 
 async function intakes(h: InventoryHarness, fixture: Fixture) {
   const latencies: number[] = [];
@@ -158,6 +167,11 @@ async function expiryLateness(h: InventoryHarness, fixture: Fixture): Promise<nu
   }
 }
 
+if (!FROM_SOURCE) {
+  execFileSync('node_modules/.bin/nx', ['build', 'inventory', '--outputStyle=static'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
 // The service under test runs in a process of its own, as deployed; this one only sends requests.
 // The in-process app of the harness is kept for fixtures and stopped from pulling work: its replica
 // would otherwise share the requests.
@@ -167,9 +181,9 @@ const service = spawn(
   process.execPath,
   [
     ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof3'] : []),
-    '--import',
-    '@swc-node/register/esm-register',
-    'services/inventory/src/main.ts',
+    ...(FROM_SOURCE
+      ? ['--import', '@swc-node/register/esm-register', 'services/inventory/src/main.ts']
+      : [...SERVICE_NODE_FLAGS, 'dist/services/inventory/main.js']),
   ],
   {
     env: {
@@ -186,8 +200,10 @@ const service = spawn(
   },
 );
 try {
-  const fixture = await h.member();
   await waitUntilReady(port);
+  await sleep(IDLE_SECONDS * 1000);
+  const idleRssMb = await residentMb(service.pid!);
+  const fixture = await h.member();
   // Only the child answers from now on.
   await h.app.close();
   const raw = await rawPostgresTxPerSec(h.db.url, seconds);
@@ -211,6 +227,10 @@ try {
         `${fmt(percentile(lateness, 50), 1)} / ${fmt(percentile(lateness, 99), 1)} ms`,
       ],
       ['ratio intakes / raw PostgreSQL', fmt(intake.perSec / raw, 2)],
+      [
+        `idle resident memory, ${FROM_SOURCE ? 'from source' : 'compiled'} (${IDLE_SECONDS} s after ready)`,
+        `${fmt(idleRssMb, 1)} MB`,
+      ],
     ],
     {
       benchmark: 'inventory',
@@ -223,6 +243,8 @@ try {
       holdExpiryLatenessP50Ms: round(percentile(lateness, 50)),
       holdExpiryLatenessP99Ms: round(percentile(lateness, 99)),
       ratio: round(intake.perSec / raw, 3),
+      service: FROM_SOURCE ? 'source' : 'compiled',
+      idleRssMb: round(idleRssMb, 1),
     },
   );
 } finally {
@@ -240,4 +262,12 @@ async function waitUntilReady(port: number): Promise<void> {
     },
     { timeoutMs: 60_000, intervalMs: 200 },
   );
+}
+
+/** Resident set of a process (VmRSS, in MiB): what the machine actually holds for it. */
+async function residentMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) / 1024;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id, Timestamp } from './common.js';
+import { Id, Instant, Quantity, Unit } from '../primitives.js';
 
 export const InventoryHoldPlacedV1 = defineEvent({
   producer: 'inventory',
@@ -13,9 +13,9 @@ export const InventoryHoldPlacedV1 = defineEvent({
     holdId: Id,
     goodId: Id,
     holderId: z.string().min(1).max(128),
-    quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with at most 3 places'),
-    unit: z.enum(['unit', 'm2', 'm3', 'm', 'kg']),
-    expiresAt: Timestamp,
+    quantity: Quantity,
+    unit: Unit,
+    expiresAt: Instant,
     reservationId: Id.nullable(),
   }),
   example: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id } from './common.js';
+import { Id } from '../primitives.js';
 
 export const InventoryHoldRejectedV1 = defineEvent({
   producer: 'inventory',
@@ -29,3 +29,4 @@ export const InventoryHoldRejectedV1 = defineEvent({
     message: 'Invacare Action 3 AC3-2019-00412: less than 1 unit is available',
   },
 });
+export type InventoryHoldRejectedV1Data = z.output<typeof InventoryHoldRejectedV1.schema>;

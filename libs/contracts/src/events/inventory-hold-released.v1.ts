@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id } from './common.js';
+import { Id } from '../primitives.js';
 
 export const InventoryHoldReleasedV1 = defineEvent({
   producer: 'inventory',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id, Kilograms, Timestamp } from './common.js';
+import { Id, Instant, Kilograms, KilogramsOrZero } from '../primitives.js';
 
 export const InventoryIntakeRecordedV1 = defineEvent({
   producer: 'inventory',
@@ -12,10 +12,10 @@ export const InventoryIntakeRecordedV1 = defineEvent({
   schema: z.strictObject({
     intakeId: Id,
     siteId: Id,
-    receivedAt: Timestamp,
+    receivedAt: Instant,
     collectionMode: z.enum(['drop-off', 'pickup', 'construction-site', 'shop']),
     grossWeightKg: Kilograms,
-    tareKg: Kilograms,
+    tareKg: KilogramsOrZero,
     goodIds: z.array(Id).min(1),
   }),
   example: {

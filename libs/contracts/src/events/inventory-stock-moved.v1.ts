@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id } from './common.js';
+import { Id, Quantity, Unit } from '../primitives.js';
 
 const Place = z.strictObject({ state: z.string(), locationId: Id }).nullable();
 
@@ -17,8 +17,8 @@ export const InventoryStockMovedV1 = defineEvent({
     movementId: z.string().regex(/^\d+$/),
     goodId: Id,
     kind: z.enum(['item', 'lot', 'pool', 'bulk']),
-    quantity: z.string().regex(/^\d+(\.\d{1,3})?$/),
-    unit: z.enum(['unit', 'm2', 'm3', 'm', 'kg']),
+    quantity: Quantity,
+    unit: Unit,
     from: Place,
     to: Place,
     reason: z.string(),
@@ -36,3 +36,4 @@ export const InventoryStockMovedV1 = defineEvent({
     holdId: null,
   },
 });
+export type InventoryStockMovedV1Data = z.output<typeof InventoryStockMovedV1.schema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id } from './common.js';
+import { Id, Quantity } from '../primitives.js';
 
 export const MatchingReservationRequestedV1 = defineEvent({
   producer: 'matching',
@@ -14,7 +14,7 @@ export const MatchingReservationRequestedV1 = defineEvent({
     goodId: Id,
     /** Pseudonymous: the person behind it stays in matching's database. */
     holderId: z.string().min(1).max(128),
-    quantity: z.string().regex(/^\d+(\.\d{1,3})?$/, 'a decimal with at most 3 places'),
+    quantity: Quantity,
     holdForSeconds: z
       .number()
       .int()

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { ActorSchema } from '../envelope.js';
+import {
+  Day,
+  Id,
+  InstantWithOffset,
+  Kilograms,
+  KilogramsOrZero,
+  Quantity,
+  Unit,
+} from '../primitives.js';
 import { rpcSubject } from '../subjects.js';
 
 /**
@@ -7,27 +16,9 @@ import { rpcSubject } from '../subjects.js';
  * carries its actor; ownership is checked by inventory, not only at the gateway.
  */
 
-const Id = z.uuid();
-const Instant = z.iso.datetime({ offset: true });
-const Day = z.iso.date();
-/** Decimal quantities travel as strings so that 0.1 + 0.2 never happens. */
-export const Quantity = z
-  .string()
-  .regex(/^\d{1,11}(\.\d{1,3})?$/, 'must be a positive decimal with at most 3 places, as a string')
-  .refine((q) => Number(q) > 0, 'must be greater than zero');
-/** Weights to the gram, as the scales give them. */
-export const Kilograms = z
-  .number()
-  .min(0.001, 'must be at least 1 g (0.001 kg)')
-  .max(100_000)
-  .refine(
-    (kg) => Math.abs(kg * 1000 - Math.round(kg * 1000)) < 1e-6,
-    'at most 3 decimal places (grams)',
-  );
+/** A count of whole units is whole: `2` or `2.000`, never `2.5`. */
 const WholeWhenCounted = (value: { quantity: string; unit: string }) =>
   value.unit !== 'unit' || /^\d+(\.0{1,3})?$/.test(value.quantity);
-export const UNITS = ['unit', 'm2', 'm3', 'm', 'kg'] as const;
-export const Unit = z.enum(UNITS);
 
 /** EU waste code (List of Waste), e.g. "17 02 01"; a star marks hazardous waste. */
 export const WasteCode = z
@@ -142,16 +133,9 @@ export const RecordIntakeV1 = z
     actor: ActorSchema,
     siteId: Id,
     locationId: Id,
-    receivedAt: Instant.optional(),
+    receivedAt: InstantWithOffset.optional(),
     grossWeightKg: Kilograms,
-    tareKg: z
-      .number()
-      .min(0)
-      .max(100_000)
-      .refine(
-        (kg) => Math.abs(kg * 1000 - Math.round(kg * 1000)) < 1e-6,
-        'at most 3 decimal places (grams)',
-      ),
+    tareKg: KilogramsOrZero,
     provenance: z.strictObject({
       locality: z.string().trim().min(1).max(200),
       donorRef: z.string().trim().min(1).max(128).optional(),
@@ -263,8 +247,8 @@ export const OfferLotV1 = z
       .default(false),
     photoRefs: z.array(z.string().max(500)).max(50).optional(),
     weightKg: Kilograms.optional(),
-    availableFrom: Instant,
-    mustBeGoneBy: Instant,
+    availableFrom: InstantWithOffset,
+    mustBeGoneBy: InstantWithOffset,
     /** Where what nobody takes in time goes. */
     fallback: Diversion,
   })
@@ -296,7 +280,7 @@ export const RecordTransformationV1 = z.discriminatedUnion('kind', [
       .array(z.strictObject({ weightKg: Kilograms }))
       .min(1)
       .max(1_000),
-    lossKg: z.number().min(0).max(100_000),
+    lossKg: KilogramsOrZero,
   }),
   z.strictObject({
     kind: z.literal('dismantle'),
@@ -307,7 +291,7 @@ export const RecordTransformationV1 = z.discriminatedUnion('kind', [
       .array(z.strictObject({ name: z.string().trim().min(1).max(100), weightKg: Kilograms }))
       .min(1)
       .max(200),
-    lossKg: z.number().min(0).max(100_000),
+    lossKg: KilogramsOrZero,
   }),
   z.strictObject({
     kind: z.literal('washing'),
@@ -320,8 +304,8 @@ export const RecordTransformationV1 = z.discriminatedUnion('kind', [
 
 export const TonnageReportV1 = z.strictObject({
   actor: ActorSchema,
-  from: Instant,
-  to: Instant,
+  from: InstantWithOffset,
+  to: InstantWithOffset,
 });
 
 export const GetGoodV1 = z.strictObject({ actor: ActorSchema, goodId: Id });

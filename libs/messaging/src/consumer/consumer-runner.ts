@@ -29,6 +29,9 @@ interface Received<TDef extends EventDefinition> {
   envelope: EventEnvelope<z.output<TDef['schema']>>;
 }
 
+/** Retries in place for a passing failure while the database answers (a conflict, a broker timeout). */
+const MAX_PASSING_RETRIES = 5;
+
 /**
  * How a transaction ended once passing outages were waited out; `culprit` is the
  * event whose handler failed, when it was a handler.
@@ -70,9 +73,12 @@ export interface ConsumerRunnerOptions<TDef extends EventDefinition> {
   /**
    * For consumers that keep the latest state of an aggregate (a read model): an
    * event older than the newest one applied for its aggregate is recorded as seen
-   * and not handled. Never for consumers that add up what each event says.
+   * and not handled. `true` guards this consumer alone; a name shares the guard
+   * between the consumers that write one read model (`hold placed` and `hold
+   * released` both keeping a hold's state), so none applies an event older than
+   * one another has applied. Never for consumers that add up what each event says.
    */
-  latestWins?: boolean;
+  latestWins?: boolean | string;
   onError?: (error: unknown, context: { consumer: string; subject?: string }) => void;
   /** Observation and fault-injection points; they never change what is committed. */
   hooks?: {
@@ -211,6 +217,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     this.wakeSupervisor?.();
     this.wakeAll();
     clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
     // Closing first unsubscribes, so what we hand back goes to the other replicas, not to us
@@ -258,16 +265,24 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
         };
       });
       if (!this.running) break;
-      messages = await this.open().catch((error: unknown) => {
-        this.reportError(error);
-        // A closed connection never reopens (the process is going away): nothing left to supervise.
-        if (
-          error instanceof Error &&
-          /closed connection|connection (is )?closed/i.test(error.message)
-        )
-          this.running = false;
-        return undefined;
-      });
+      messages = await this.open().then(
+        async (opened) => {
+          // stop() ran while this one was opening: it would pull for nobody.
+          if (this.running) return opened;
+          await opened.close().catch(() => undefined);
+          return undefined;
+        },
+        (error: unknown) => {
+          this.reportError(error);
+          // A closed connection never reopens (the process is going away): nothing left to supervise.
+          if (
+            error instanceof Error &&
+            /closed connection|connection (is )?closed/i.test(error.message)
+          )
+            this.running = false;
+          return undefined;
+        },
+      );
     }
   }
 
@@ -314,7 +329,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       }
       const batch = this.waiting.splice(0, this.batchSize);
       const task: Promise<void> = this.handleBatch(batch)
-        .catch((error: unknown) => this.reportError(error))
+        .catch((error: unknown) => {
+          this.reportError(error);
+          // Whatever the failure left unsettled goes back, rather than being heartbeated forever.
+          for (const msg of batch) if (this.held.has(msg)) this.nak(msg);
+        })
         .finally(() => {
           this.inFlight.delete(task);
           this.wakeSlotWaiters();
@@ -357,25 +376,49 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     }
   }
 
-  /** Runs the transaction; while the infrastructure fails, waits and runs it again. */
+  /**
+   * Runs the transaction. While the database does not answer, waits and runs it
+   * again, for as long as that lasts, without using up a delivery. Other passing
+   * failures (a conflict, a broker timeout in the handler) are retried in place a
+   * bounded number of times, then count as the handler's failure: a handler whose
+   * own dependency stays down must not pin its messages forever.
+   */
   private async applyThroughOutages(ready: Received<TDef>[]): Promise<Outcome> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0, passing = 0; ; attempt++) {
       const blame: { id?: string } = {};
       try {
         await this.apply(ready, blame);
         this.endOutage();
         return { ok: true };
       } catch (error) {
-        if (!isTransientError(error)) {
-          return blame.id === undefined
+        const failed = (): Outcome =>
+          // After an error the handler caught, the next statement of whichever event fails: no culprit.
+          blame.id === undefined || isAbortedTransaction(error)
             ? { ok: false, error }
             : { ok: false, error, culprit: blame.id };
+        if (!isTransientError(error)) {
+          this.endOutage();
+          return failed();
         }
-        this.beginOutage(error);
+        if (await this.databaseAnswers()) {
+          this.endOutage();
+          if (++passing > MAX_PASSING_RETRIES) return failed();
+        } else {
+          this.beginOutage(error);
+        }
         if (!this.running) return { stopped: true };
         await this.sleep(backoffMs(attempt, this.retryBaseMs, this.outageRetryMaxMs));
         if (!this.running) return { stopped: true };
       }
+    }
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.options.orm.em.fork().execute('SELECT 1');
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -389,7 +432,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       let handled = 0;
       for (const { envelope } of ready) {
         // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
-        if (!fresh.delete(envelope.id)) continue;
+        // PostgreSQL answers uuids in lower case, whatever case the producer wrote.
+        if (!fresh.delete(envelope.id.toLowerCase())) continue;
         if (this.options.latestWins && envelope.aggregate) {
           if (!(await this.advanceAggregate(tx, envelope.aggregate))) continue;
         }
@@ -410,6 +454,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   private async admit(msg: JsMsg): Promise<Received<TDef> | undefined> {
     const deliveries = msg.info.deliveryCount;
     if (deliveries > this.maxDeliveries) {
+      if (await this.alreadyApplied(msg)) return undefined;
       await this.deadLetter(
         msg,
         `delivered ${deliveries} times without being settled: the consumer crashed or stopped answering each time`,
@@ -422,6 +467,29 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       return undefined;
     }
     return { msg, envelope: validation.envelope };
+  }
+
+  /**
+   * A message back too often may be one whose acks were lost after it was applied
+   * (a reconnect): its inbox row says so, and it is simply acked.
+   */
+  private async alreadyApplied(msg: JsMsg): Promise<boolean> {
+    const id = eventKey(msg.data);
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+    try {
+      const rows = await this.options.orm.em
+        .fork()
+        .execute<unknown[]>(`SELECT 1 FROM ${INBOX_TABLE} WHERE consumer = ? AND event_id = ?`, [
+          this.options.consumer,
+          id.toLowerCase(),
+        ]);
+      if (rows.length === 0) return false;
+    } catch {
+      return false;
+    }
+    this.held.delete(msg);
+    safely(() => msg.ack());
+    return true;
   }
 
   /**
@@ -457,7 +525,14 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
        ON CONFLICT (consumer, aggregate, aggregate_id)
        DO UPDATE SET version = EXCLUDED.version WHERE a.version < EXCLUDED.version
        RETURNING version`,
-      [this.options.consumer, aggregate.type, aggregate.id, aggregate.version],
+      [
+        typeof this.options.latestWins === 'string'
+          ? this.options.latestWins
+          : this.options.consumer,
+        aggregate.type,
+        aggregate.id,
+        aggregate.version,
+      ],
       'all',
     );
     return rows.length > 0;

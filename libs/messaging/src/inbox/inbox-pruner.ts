@@ -29,9 +29,9 @@ const DAY_MS = 24 * 3600_000;
  *
  * A row is kept while a copy of its event can still reach its consumer. A
  * consumer that is deleted and re-created replays its stream from the start, so a
- * row is kept for the max age of its producer's stream; a dead letter can be
- * re-driven to every consumer of its subject while the dead-letter stream keeps
- * it, so the row is kept for that stream's max age too; each plus a margin. A
+ * row is kept for the max age of its producer's stream; an event dead-lettered
+ * near the end of that can be re-driven to every consumer of its subject while the
+ * dead-letter stream keeps it, so that stream's max age is added, plus a margin. A
  * stream that cannot be read, or keeps messages forever, prunes nothing.
  * `messaging_aggregate_applied` is never pruned: it is the latest-wins guard's state.
  */
@@ -82,10 +82,9 @@ export class InboxPruner {
       this.producers.map(async (producer) => {
         const maxAge = await this.maxAgeMs(this.options.naming.stream(producer));
         if (maxAge === undefined) return;
-        keep.set(
-          producer,
-          Math.max(this.retentionMs, Math.max(maxAge, deadLetterMaxAge) + this.marginMs),
-        );
+        // An event may be dead-lettered near the end of its stream's life and re-driven near
+        // the end of the dead letter's: a consumer must still know it then.
+        keep.set(producer, Math.max(this.retentionMs, maxAge + deadLetterMaxAge + this.marginMs));
       }),
     );
     return keep;

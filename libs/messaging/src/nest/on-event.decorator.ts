@@ -17,10 +17,11 @@ export interface OnEventOptions {
   handlerTimeoutMs?: number;
   /**
    * For a handler that keeps the latest state of an aggregate: an event older than
-   * the newest applied for its aggregate is skipped. Never for handlers that add up
-   * what each event says (a skipped delta would be lost).
+   * the newest applied for its aggregate is skipped. A name shares that guard between
+   * the handlers writing one read model. Never for handlers that add up what each
+   * event says (a skipped delta would be lost).
    */
-  latestWins?: boolean;
+  latestWins?: boolean | string;
 }
 
 export interface OnEventMetadata extends OnEventOptions {

@@ -139,7 +139,9 @@ export class OutboxRelay {
     for (;;) {
       const { claimed, published } = await this.publishBatch();
       total += published;
-      if (claimed < this.batchSize || (this.loop !== undefined && !this.running)) return total;
+      // Nothing published from a full claim: all held back behind earlier events; the poll retries.
+      if (claimed < this.batchSize || published === 0) return total;
+      if (this.loop !== undefined && !this.running) return total;
     }
   }
 
@@ -168,6 +170,14 @@ export class OutboxRelay {
         `SELECT id, event_id, subject, payload::text AS payload, attempts, aggregate, aggregate_id
            FROM ${OUTBOX_TABLE}
           WHERE sent_at IS NULL AND next_attempt_at <= clock_timestamp()
+            -- Not behind an earlier row of its aggregate that waits for its retry: claiming those
+            -- would fill every batch with rows that cannot go, and starve the other aggregates.
+            AND NOT EXISTS (
+              SELECT 1 FROM ${OUTBOX_TABLE} e
+               WHERE e.aggregate = ${OUTBOX_TABLE}.aggregate
+                 AND e.aggregate_id = ${OUTBOX_TABLE}.aggregate_id
+                 AND e.sent_at IS NULL AND e.id < ${OUTBOX_TABLE}.id
+                 AND e.next_attempt_at > clock_timestamp())
           ORDER BY id
           LIMIT $1
           FOR UPDATE SKIP LOCKED`,
@@ -178,12 +188,14 @@ export class OutboxRelay {
         await client.query('COMMIT');
         return { claimed: claimed.length, published: 0 };
       }
-      const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+      const results = await this.publishInOrder(rows);
       const sent: string[] = [];
       const failed: { id: string; delay: number; error: string }[] = [];
       const stuck: StuckOutboxRowError[] = [];
-      results.forEach((result, i) => {
-        const row = rows[i]!;
+      rows.forEach((row) => {
+        const result = results.get(row.id);
+        // Behind a failed row of its aggregate: not tried, left pending as it was.
+        if (result === undefined) return;
         if (result.status === 'fulfilled') {
           sent.push(row.id);
           return;
@@ -276,6 +288,39 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * All aggregates at once, each aggregate's rows one after another: a failed
+   * publish stops its aggregate there, so a later event never reaches the stream
+   * before an earlier one that is still to be retried.
+   */
+  private async publishInOrder(
+    rows: PendingRow[],
+  ): Promise<Map<string, PromiseSettledResult<void>>> {
+    const groups = new Map<string, PendingRow[]>();
+    for (const row of rows) {
+      const key =
+        row.aggregate === null ? `row:${row.id}` : `${row.aggregate}\u0000${row.aggregate_id}`;
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    const results = new Map<string, PromiseSettledResult<void>>();
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        for (const row of group) {
+          try {
+            await this.publish(row);
+            results.set(row.id, { status: 'fulfilled', value: undefined });
+          } catch (reason) {
+            results.set(row.id, { status: 'rejected', reason });
+            return;
+          }
+        }
+      }),
+    );
+    return results;
+  }
+
   private async publish(row: PendingRow): Promise<void> {
     const headers = natsHeaders();
     headers.set('Content-Type', 'application/json');
@@ -300,7 +345,8 @@ export class OutboxRelay {
           WHERE id IN (SELECT id FROM ${OUTBOX_TABLE}
                         WHERE sent_at < clock_timestamp() - $1 * interval '1 millisecond'
                         ORDER BY sent_at
-                        LIMIT $2)`,
+                        LIMIT $2
+                        FOR UPDATE SKIP LOCKED)`,
         [this.retentionMs, this.pruneBatchSize],
       );
       total += rowCount ?? 0;
