@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, LogLevel } from '@nestjs/common';
-import { RpcServer } from '@boucle/messaging';
+import type { Registry } from 'prom-client';
+import { RpcServer, rpcRequestMetrics } from '@boucle/messaging';
 import { AppModule } from './app.module.js';
+import { METRICS_REGISTRY } from './common/metrics.js';
 import type { InventoryConfig } from './config/inventory.config.js';
 
 const LEVELS: Record<InventoryConfig['LOG_LEVEL'], LogLevel[]> = {
@@ -24,6 +26,7 @@ export async function createInventoryApp(config: InventoryConfig): Promise<INest
       strategy: new RpcServer(
         { servers: config.NATS_URL, queue: 'inventory', maxReconnectAttempts: -1 },
         config.SUBJECT_PREFIX,
+        rpcRequestMetrics(app.get<Registry>(METRICS_REGISTRY)),
       ),
     },
     { inheritAppConfig: true },

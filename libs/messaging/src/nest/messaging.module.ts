@@ -25,6 +25,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
+import type { Registry } from 'prom-client';
 import type { Producer } from '@boucle/contracts';
 import type { MikroORM } from '@boucle/database';
 import { backoffMs } from '../backoff.js';
@@ -41,6 +42,7 @@ import {
   ensureProducerStream,
   type StreamOptions,
 } from '../streams/provisioning.js';
+import { registerMessagingMetrics, type ConsumerState } from './messaging-metrics.js';
 import { ON_EVENT_METADATA, type OnEventMetadata } from './on-event.decorator.js';
 
 export interface MessagingModuleOptions {
@@ -82,6 +84,8 @@ export class MessagingRuntime
   private readonly naming: Naming;
   private relay: OutboxRelay | undefined;
   private readonly runners: ConsumerRunner[] = [];
+  /** The stream each runner reads, for the metrics. */
+  private readonly streams = new Map<ConsumerRunner, string>();
   private readonly waitingForStream = new Set<ConsumerRunner>();
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -115,19 +119,44 @@ export class MessagingRuntime
   /** Each consumer's state, for readiness details: pulling, waiting for a stream, or paused by an outage. */
   get consumers(): {
     consumer: string;
-    state: 'pulling' | 'waiting-for-stream' | 'outage' | 'stopped';
+    state: ConsumerState;
     held: number;
   }[] {
-    return this.runners.map((runner) => {
-      const status = runner.status;
-      const state = this.waitingForStream.has(runner)
-        ? 'waiting-for-stream'
-        : status.outage
-          ? 'outage'
-          : status.pulling
-            ? 'pulling'
-            : 'stopped';
-      return { consumer: runner.consumer, state, held: status.held };
+    return this.runners.map((runner) => ({
+      consumer: runner.consumer,
+      state: this.stateOf(runner),
+      held: runner.status.held,
+    }));
+  }
+
+  private stateOf(runner: ConsumerRunner): ConsumerState {
+    const status = runner.status;
+    return this.waitingForStream.has(runner)
+      ? 'waiting-for-stream'
+      : status.outage
+        ? 'outage'
+        : status.pulling
+          ? 'pulling'
+          : 'stopped';
+  }
+
+  /**
+   * Registers the outbox and consumer gauges on `registry` (see `registerMessagingMetrics`);
+   * callable before start: they read the relay and the consumers when scraped.
+   */
+  registerMetrics(registry: Registry): void {
+    registerMessagingMetrics(registry, {
+      jsm: this.jsm,
+      naming: this.naming,
+      relay: () => this.relay,
+      consumers: () =>
+        this.runners.map((runner) => ({
+          consumer: runner.consumer,
+          stream: this.streams.get(runner) ?? '',
+          durable: runner.durable,
+          state: this.stateOf(runner),
+          held: runner.status.held,
+        })),
     });
   }
 
@@ -163,6 +192,7 @@ export class MessagingRuntime
         onError: (error, ctx) => this.logger.warn(`${ctx.consumer}: ${String(error)}`),
       });
       this.runners.push(runner);
+      this.streams.set(runner, this.naming.stream(handler.meta.event.producer));
       void this.startWhenStreamExists(runner, handler.meta.consumer);
     }
     this.startInboxPruning(

@@ -86,6 +86,9 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private woken = false;
   private lastCleanup = 0;
+  // Plain counts since this relay started, read by the metrics (a scrape, not a query).
+  private published = 0;
+  private failedPublishes = 0;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly publishTimeoutMs: number;
@@ -232,6 +235,9 @@ export class OutboxRelay {
         stuck.forEach((error) => this.reportError(error));
       }
       await client.query('COMMIT');
+      // Counted once committed: a batch rolled back is published again and counted then.
+      this.published += sent.length;
+      this.failedPublishes += failed.length;
       return { claimed: claimed.length, published: sent.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -352,6 +358,11 @@ export class OutboxRelay {
       total += rowCount ?? 0;
       if ((rowCount ?? 0) < this.pruneBatchSize || Date.now() >= deadline) return total;
     }
+  }
+
+  /** Rows published and marked sent, and publishes that failed, since this relay was created. */
+  get counts(): { published: number; failed: number } {
+    return { published: this.published, failed: this.failedPublishes };
   }
 
   async stats(): Promise<OutboxStats> {

@@ -1,7 +1,14 @@
-import { ServerNats, type NatsOptions } from '@nestjs/microservices';
+import { ServerNats, type NatsContext, type NatsOptions } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 
 type NatsServerOptions = NonNullable<NatsOptions['options']>;
+
+/** Told of every answer sent: its contract subject, the error answered if any, and how long it took. */
+export type RpcReplyObserver = (reply: {
+  subject: string;
+  error: unknown;
+  seconds: number;
+}) => void;
 
 /**
  * Nest's NATS request/reply server with every subject under a prefix: empty in
@@ -14,6 +21,7 @@ export class RpcServer extends ServerNats {
   constructor(
     private readonly natsOptions: NatsServerOptions,
     private readonly prefix: string,
+    private readonly onReply?: RpcReplyObserver,
   ) {
     super(natsOptions);
   }
@@ -33,6 +41,39 @@ export class RpcServer extends ServerNats {
         }),
       );
     }
+  }
+
+  /**
+   * Observed where the answer leaves, not in an interceptor: interceptors run inside
+   * the controllers' exception filters, so only here is the error the one the caller
+   * receives (a database guard answered as `insufficient-quantity`, not `internal`).
+   */
+  override getPublisher(
+    natsMsg: Msg,
+    id: string,
+    ctx: NatsContext,
+  ): (response: unknown) => unknown {
+    const publish = super.getPublisher(natsMsg, id, ctx);
+    const onReply = this.onReply;
+    if (!onReply || !natsMsg.reply) return publish;
+    const started = performance.now();
+    const subject = natsMsg.subject.startsWith(this.prefix)
+      ? natsMsg.subject.slice(this.prefix.length)
+      : natsMsg.subject;
+    let observed = false;
+    return (response: unknown) => {
+      // The first packet of an answer is the one the caller waits for.
+      if (!observed) {
+        observed = true;
+        const { err } = (response ?? {}) as { err?: unknown };
+        onReply({
+          subject,
+          error: err ?? undefined,
+          seconds: (performance.now() - started) / 1000,
+        });
+      }
+      return publish(response) as unknown;
+    };
   }
 
   override async close(): Promise<void> {

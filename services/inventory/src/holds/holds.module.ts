@@ -29,6 +29,7 @@ class SweepSchedule implements OnApplicationBootstrap {
   imports: [BullModule.registerQueue({ name: HOLDS_QUEUE }), GoodsModule],
   controllers: [HoldsHandlers],
   providers: [HoldsService, HoldsProcessor, SweepSchedule, ReservationRequestsConsumer],
-  exports: [HoldsService],
+  // BullModule: its queue, for the queue depth on /metrics.
+  exports: [HoldsService, BullModule],
 })
 export class HoldsModule {}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { Histogram, type Registry } from 'prom-client';
 import type { z } from 'zod';
 import {
   InventoryHoldHandedOverV1,
@@ -17,6 +18,7 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { recordEvent } from '@boucle/messaging';
 import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
 import { InventoryError, insufficientQuantity, notFound, validation } from '../common/errors.js';
+import { METRICS_REGISTRY } from '../common/metrics.js';
 import { assertStillOffered, assertWholeIfCounted, describeGood, loadGood } from '../goods/good.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
 import { normalise, StockService } from '../goods/stock.service.js';
@@ -47,12 +49,21 @@ const LOCAL_TIMER_HORIZON_MS = 15 * 60_000;
 export class HoldsService implements OnModuleDestroy {
   private readonly logger = new Logger(HoldsService.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly expiryLateness: Histogram;
 
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
     private readonly stock: StockService,
     @InjectQueue(HOLDS_QUEUE) private readonly queue: Queue<ExpireHoldPayload>,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.expiryLateness = new Histogram({
+      name: 'boucle_hold_expiry_lateness_seconds',
+      help: 'How long after its expiry a hold was released (by its timer, its job or the sweep).',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers: [registry],
+    });
+  }
 
   async place(cmd: z.output<typeof PlaceHoldV1>): Promise<{ holdId: string; expiresAt: string }> {
     const result = await this.orm.em.fork().transactional((em) => this.placeIn(em, cmd));
@@ -219,16 +230,21 @@ export class HoldsService implements OnModuleDestroy {
    * disagree) is told so, and BullMQ retries it later.
    */
   async expire(holdId: string): Promise<'released' | 'ended' | 'not-yet'> {
-    return this.orm.em.fork().transactional(async (em) => {
+    const outcome = await this.orm.em.fork().transactional(async (em) => {
       const [hold] = await em.execute<(HoldRow & { due: boolean })[]>(
         `SELECT *, expires_at <= clock_timestamp() AS due FROM hold WHERE id = ? FOR UPDATE`,
         [holdId],
       );
-      if (!hold || hold.status !== 'active') return 'ended';
-      if (!hold.due) return 'not-yet';
+      if (!hold || hold.status !== 'active') return { result: 'ended' as const };
+      if (!hold.due) return { result: 'not-yet' as const };
       await this.end(em, hold, 'released', 'expired', SYSTEM_ACTOR);
-      return 'released';
+      // The driver may hand the timestamp over as text.
+      return { result: 'released' as const, expiresAt: new Date(hold.expires_at) };
     });
+    // Observed once committed, when the release took effect; the one place every expiry passes.
+    if (outcome.result === 'released')
+      this.expiryLateness.observe(Math.max(0, Date.now() - outcome.expiresAt.getTime()) / 1000);
+    return outcome.result;
   }
 
   /** Releases every hold past its expiry; returns how many. */

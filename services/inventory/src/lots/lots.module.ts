@@ -29,5 +29,7 @@ class LotsSweepSchedule implements OnApplicationBootstrap {
   imports: [BullModule.registerQueue({ name: LOTS_QUEUE }), SitesModule, GoodsModule],
   controllers: [LotsHandlers],
   providers: [LotsService, LotsProcessor, LotsSweepSchedule],
+  // Its queue, for the queue depth on /metrics.
+  exports: [BullModule],
 })
 export class LotsModule {}

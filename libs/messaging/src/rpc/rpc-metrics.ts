@@ -1,0 +1,31 @@
+import { Histogram, type Registry } from 'prom-client';
+import { RPC_ERROR_CODES } from '@boucle/contracts';
+import type { RpcReplyObserver } from './rpc-server.js';
+
+const OUTCOMES = new Set<string>([...RPC_ERROR_CODES, 'internal']);
+
+/**
+ * `boucle_rpc_request_duration_seconds{subject,outcome}` on `registry`, fed by
+ * the `RpcServer` it is given to: `subject` is the contract subject, `outcome`
+ * `ok` or the error code the caller received.
+ */
+export function rpcRequestMetrics(registry: Registry): RpcReplyObserver {
+  const duration = new Histogram({
+    name: 'boucle_rpc_request_duration_seconds',
+    help: 'Time from a request arriving to its answer leaving, by contract subject and outcome (ok or the error code answered).',
+    labelNames: ['subject', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return ({ subject, error, seconds }) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    // Only the codes of the contract: a label never takes an unbounded set of values.
+    const outcome =
+      error === undefined
+        ? 'ok'
+        : typeof code === 'string' && OUTCOMES.has(code)
+          ? code
+          : 'internal';
+    duration.observe({ subject, outcome }, seconds);
+  };
+}
