@@ -29,6 +29,9 @@ interface Received<TDef extends EventDefinition> {
   envelope: EventEnvelope<z.output<TDef['schema']>>;
 }
 
+/** How long a pull request lives on the broker (the client's minimum is 1 s). */
+const PULL_EXPIRES_MS = 2_000;
+
 /** Retries in place for a passing failure while the database answers (a conflict, a broker timeout). */
 const MAX_PASSING_RETRIES = 5;
 
@@ -114,6 +117,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   private readonly held = new Set<JsMsg>();
   /** Taken and waiting for a transaction. */
   private waiting: JsMsg[] = [];
+  /** Buffered in the client when we began to stop: handed back by stop(). */
+  private handBack: JsMsg[] = [];
   private lingerTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private slotWaiters: (() => void)[] = [];
@@ -223,9 +228,20 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     // Closing first unsubscribes, so what we hand back goes to the other replicas, not to us
     // again. On a dead connection it may never resolve: hence the deadline.
     await Promise.race([this.messages?.close().catch(() => undefined), deadline]);
-    const unstarted = this.waiting;
+    const unstarted = [...this.waiting, ...this.handBack];
     this.waiting = [];
-    for (const msg of unstarted) this.nak(msg);
+    this.handBack = [];
+    if (unstarted.length > 0) {
+      // Our pull requests outlive the subscription until they expire, and the client sends the
+      // refills it had queued even after closing. nats-server 2.9 gives a handed-back message to
+      // such a dead request and loses it until its ack wait (30 s): hand back once they expired.
+      // Meanwhile the heartbeats keep these messages ours.
+      await Promise.race([
+        new Promise((resolve) => setTimeout(resolve, PULL_EXPIRES_MS + 1_000)),
+        deadline,
+      ]);
+      for (const msg of unstarted) this.nak(msg);
+    }
     await Promise.race([Promise.allSettled([this.loop, ...this.inFlight]), deadline]);
     clearTimeout(timer);
     clearInterval(this.heartbeatTimer);
@@ -240,6 +256,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     // The client's own buffer gets no heartbeats: keep it small; what we take is ours and heartbeated.
     const messages = await consumer.consume({
       max_messages: Math.min(256, Math.max(16, this.batchSize)),
+      // Short-lived pull requests: at stop, what we hand back waits for them to expire.
+      expires: PULL_EXPIRES_MS,
       // A deleted consumer or stream ends the iteration instead of waiting forever; we then re-provision.
       abort_on_missing_resource: true,
     });
@@ -287,13 +305,13 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
-    const handBack: JsMsg[] = [];
     const enough = this.concurrency * this.batchSize;
     try {
       for await (const msg of messages) {
         if (!this.running) {
           // Buffered when we began to stop: handed back once the subscription is gone.
-          handBack.push(msg);
+          this.held.add(msg);
+          this.handBack.push(msg);
           continue;
         }
         this.held.add(msg);
@@ -308,7 +326,8 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     } catch (error) {
       this.reportError(error);
     }
-    for (const msg of handBack) safely(() => msg.nak());
+    // After a stop, stop() hands these back once our pull requests have expired.
+    if (this.running) this.handBack.splice(0).forEach((msg) => this.nak(msg));
   }
 
   /**
