@@ -17,6 +17,7 @@ export type RpcReplyObserver = (reply: {
  */
 export class RpcServer extends ServerNats {
   private readonly prefixed: Subscription[] = [];
+  private bound: NatsConnection | undefined;
 
   constructor(
     private readonly natsOptions: NatsServerOptions,
@@ -26,7 +27,20 @@ export class RpcServer extends ServerNats {
     super(natsOptions);
   }
 
+  /**
+   * Ready only once the broker has our subscriptions: they are buffered in the client,
+   * and a request sent on another connection right after start would otherwise find
+   * no responder.
+   */
+  override start(callback: (error?: unknown) => void): void {
+    super.start((error?: unknown) => {
+      if (error !== undefined || !this.bound) return callback(error);
+      this.bound.flush().then(() => callback(), callback);
+    });
+  }
+
   override bindEvents(client: NatsConnection): void {
+    this.bound = client;
     const queue: unknown = this.natsOptions['queue'];
     for (const [pattern, handler] of this.messageHandlers) {
       const chosen: unknown = handler.extras?.['queue'] ?? queue;
