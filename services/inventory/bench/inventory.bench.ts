@@ -30,8 +30,6 @@ const CONTENDERS = 100;
 const EXPIRING = Number(process.env['BENCH_EXPIRING_HOLDS'] ?? 300);
 const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 30);
 const FROM_SOURCE = process.env['BENCH_SERVICE'] === 'source';
-/** The Node.js flags `nx serve inventory` and `npm run start:inventory` run the service with. */
-const SERVICE_NODE_FLAGS = ['--optimize-for-size'];
 
 async function intakes(h: InventoryHarness, fixture: Fixture) {
   const latencies: number[] = [];
@@ -183,7 +181,7 @@ const service = spawn(
     ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof3'] : []),
     ...(FROM_SOURCE
       ? ['--import', '@swc-node/register/esm-register', 'services/inventory/src/main.ts']
-      : [...SERVICE_NODE_FLAGS, 'dist/services/inventory/main.js']),
+      : ['dist/services/inventory/main.js']),
   ],
   {
     env: {

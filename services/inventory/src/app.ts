@@ -31,7 +31,8 @@ export async function createInventoryApp(config: InventoryConfig): Promise<INest
     },
     { inheritAppConfig: true },
   );
-  app.enableShutdownHooks();
+  // Exit 0 after a graceful stop, rather than re-raising the signal (143).
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.init();
   await app.startAllMicroservices();
   return app;
