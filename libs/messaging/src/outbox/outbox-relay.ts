@@ -74,8 +74,8 @@ export class StuckOutboxRowError extends Error {
  * commits after a later one is never skipped.
  *
  * Events of one aggregate are published in the order they were recorded: a relay
- * publishes an aggregate's rows only while it holds that aggregate's advisory lock
- * and no earlier row of it is still pending elsewhere.
+ * publishes an aggregate's rows only while no earlier row of it is pending outside
+ * its own claim (rows another relay claimed are still pending until it commits).
  */
 export class OutboxRelay {
   private readonly pool: pg.Pool;
@@ -251,21 +251,20 @@ export class OutboxRelay {
 
   /**
    * Of the rows claimed, those that may go now without overtaking an earlier event
-   * of their aggregate: this relay must hold the aggregate's advisory lock (another
-   * relay may be publishing its earlier rows), and a row goes only if every pending
-   * row of its aggregate with a lower id is among those claimed here (a row waiting
-   * for its retry holds back the later ones).
+   * of their aggregate: a row goes only if every pending row of its aggregate with a
+   * lower id is among those claimed here. Rows another relay is publishing stay
+   * pending until it commits, and a row waiting for its retry is pending too, so
+   * either holds back the later ones.
    */
   private async inAggregateOrder(client: pg.PoolClient, rows: PendingRow[]): Promise<PendingRow[]> {
-    const firsts = new Map<string, { aggregate: string; aggregateId: string }>();
+    const keys = new Map<string, { aggregate: string; aggregateId: string }>();
     for (const row of rows) {
       if (row.aggregate === null || row.aggregate_id === null) continue;
       const key = `${row.aggregate}\u0000${row.aggregate_id}`;
-      if (!firsts.has(key))
-        firsts.set(key, { aggregate: row.aggregate, aggregateId: row.aggregate_id });
+      if (!keys.has(key))
+        keys.set(key, { aggregate: row.aggregate, aggregateId: row.aggregate_id });
     }
-    if (firsts.size === 0) return rows;
-    const keys = [...firsts.values()];
+    if (keys.size === 0) return rows;
     const { rows: open } = await client.query<{
       aggregate: string;
       aggregate_id: string;
@@ -275,9 +274,12 @@ export class OutboxRelay {
               (SELECT min(o.id) FROM ${OUTBOX_TABLE} o
                 WHERE o.aggregate = k.aggregate AND o.aggregate_id = k.aggregate_id
                   AND o.sent_at IS NULL AND o.id <> ALL($3::bigint[])) AS barrier
-         FROM unnest($1::text[], $2::text[]) AS k(aggregate, aggregate_id)
-        WHERE pg_try_advisory_xact_lock(hashtextextended(k.aggregate || ':' || k.aggregate_id, 0))`,
-      [keys.map((k) => k.aggregate), keys.map((k) => k.aggregateId), rows.map((r) => r.id)],
+         FROM unnest($1::text[], $2::text[]) AS k(aggregate, aggregate_id)`,
+      [
+        [...keys.values()].map((k) => k.aggregate),
+        [...keys.values()].map((k) => k.aggregateId),
+        rows.map((r) => r.id),
+      ],
     );
     const barriers = new Map(
       open.map((o) => [
@@ -288,7 +290,6 @@ export class OutboxRelay {
     return rows.filter((row) => {
       if (row.aggregate === null || row.aggregate_id === null) return true;
       const key = `${row.aggregate}\u0000${row.aggregate_id}`;
-      if (!barriers.has(key)) return false;
       const barrier = barriers.get(key);
       return barrier === null || barrier === undefined || BigInt(row.id) < barrier;
     });
