@@ -1,5 +1,6 @@
 import { PRODUCERS } from './envelope.js';
 import type { EventDefinition } from './event-definition.js';
+import type { RpcDefinition } from './rpc-definition.js';
 import * as events from './events/index.js';
 import * as rpc from './rpc/index.js';
 import {
@@ -64,30 +65,30 @@ const EVENT_SUBJECTS = [
 ];
 
 const RPC_SUBJECTS = [
-  'rpc.inventory.certificate.record',
-  'rpc.inventory.device-model.register',
-  'rpc.inventory.good.get',
-  'rpc.inventory.good.move',
-  'rpc.inventory.good.passport',
-  'rpc.inventory.hold.hand-over',
-  'rpc.inventory.hold.place',
-  'rpc.inventory.hold.release',
-  'rpc.inventory.intake.record',
-  'rpc.inventory.item.return',
-  'rpc.inventory.lot.divert',
-  'rpc.inventory.lot.offer',
-  'rpc.inventory.organisation.register',
-  'rpc.inventory.recall.find',
-  'rpc.inventory.refurbishment.certify',
-  'rpc.inventory.refurbishment.checklist',
-  'rpc.inventory.refurbishment.disinfection',
-  'rpc.inventory.refurbishment.quality-check',
-  'rpc.inventory.refurbishment.release',
-  'rpc.inventory.refurbishment.start',
-  'rpc.inventory.refurbishment.triage',
-  'rpc.inventory.report.tonnage',
-  'rpc.inventory.site.register',
-  'rpc.inventory.transformation.record',
+  'rpc.inventory.certificate.record (command)',
+  'rpc.inventory.device-model.register (command)',
+  'rpc.inventory.good.get (query)',
+  'rpc.inventory.good.move (command)',
+  'rpc.inventory.good.passport (query)',
+  'rpc.inventory.hold.hand-over (command)',
+  'rpc.inventory.hold.place (command)',
+  'rpc.inventory.hold.release (command)',
+  'rpc.inventory.intake.record (command)',
+  'rpc.inventory.item.return (command)',
+  'rpc.inventory.lot.divert (command)',
+  'rpc.inventory.lot.offer (command)',
+  'rpc.inventory.organisation.register (command)',
+  'rpc.inventory.recall.find (query)',
+  'rpc.inventory.refurbishment.certify (command)',
+  'rpc.inventory.refurbishment.checklist (command)',
+  'rpc.inventory.refurbishment.disinfection (command)',
+  'rpc.inventory.refurbishment.quality-check (command)',
+  'rpc.inventory.refurbishment.release (command)',
+  'rpc.inventory.refurbishment.start (command)',
+  'rpc.inventory.refurbishment.triage (command)',
+  'rpc.inventory.report.tonnage (query)',
+  'rpc.inventory.site.register (command)',
+  'rpc.inventory.transformation.record (command)',
 ];
 
 /** `<stream> captures <subjects>`. */
@@ -105,14 +106,24 @@ const isEventDefinition = (value: unknown): value is EventDefinition =>
   'schema' in value &&
   'aggregateId' in value;
 
-/** Every exported object of the rpc modules whose values are request subjects, such as `InventoryRpc`. */
+const isRpcDefinition = (value: unknown): value is RpcDefinition =>
+  typeof value === 'object' &&
+  value !== null &&
+  'subject' in value &&
+  'request' in value &&
+  'response' in value;
+
+/** Every request/reply definition of the exported maps, such as `InventoryRpc`, with its kind. */
 const exportedRpcSubjects = (): string[] =>
   Object.values(rpc as Record<string, unknown>)
     .flatMap((value): unknown[] =>
-      typeof value === 'object' && value !== null ? Object.values(value) : [],
+      typeof value === 'object' && value !== null && !isRpcDefinition(value)
+        ? Object.values(value)
+        : [],
     )
-    .filter((value): value is string => typeof value === 'string')
-    .filter((value) => value.startsWith(`${RPC_ROOT}.`));
+    .filter(isRpcDefinition)
+    .filter((def) => def.subject.startsWith(`${RPC_ROOT}.`))
+    .map((def) => `${def.subject} (${def.kind})`);
 
 describe('live names', () => {
   it('should produce exactly the listed event subjects, each of its listed aggregate', () => {

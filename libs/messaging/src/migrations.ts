@@ -9,6 +9,8 @@ export const OUTBOX_CHANNEL = 'messaging_outbox_pending';
 export const AGGREGATE_VERSION_TABLE = 'messaging_aggregate_version';
 /** Per consumer that keeps the latest state: the newest version applied per aggregate. */
 export const AGGREGATE_APPLIED_TABLE = 'messaging_aggregate_applied';
+/** The first answer of every command that committed, by command id. */
+export const COMMAND_LOG_TABLE = 'messaging_command_log';
 
 class MessagingOutboxInbox extends Migration {
   override up(): void {
@@ -102,8 +104,28 @@ class MessagingAggregateOrder extends Migration {
   }
 }
 
+class MessagingCommandLog extends Migration {
+  override up(): void {
+    this.addSql(`
+      CREATE TABLE ${COMMAND_LOG_TABLE} (
+        command_id uuid PRIMARY KEY,
+        subject text NOT NULL,
+        response jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      )`);
+    this.addSql(
+      `CREATE INDEX ${COMMAND_LOG_TABLE}_recorded_at_idx ON ${COMMAND_LOG_TABLE} USING brin (recorded_at)`,
+    );
+  }
+
+  override down(): void {
+    this.addSql(`DROP TABLE ${COMMAND_LOG_TABLE}`);
+  }
+}
+
 /** Every service lists these first among its migrations. */
 export const messagingMigrations: readonly NamedMigration[] = [
   { name: 'Messaging20261123000000OutboxInbox', class: MessagingOutboxInbox },
   { name: 'Messaging20261123100000AggregateOrder', class: MessagingAggregateOrder },
+  { name: 'Messaging20261201000000CommandLog', class: MessagingCommandLog },
 ];

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { EventEnvelope } from '@boucle/contracts';
-import type { EntityManager } from '@boucle/database';
+import { MikroORM, type EntityManager } from '@boucle/database';
 import { eventually, testEnvironment } from '@boucle/testing';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -83,7 +82,7 @@ describe(MessagingModule.name, () => {
       providers: [
         ParcelEffects,
         ReservationEffects,
-        { provide: CoreMikroORM, useValue: backbone.orm },
+        { provide: MikroORM, useValue: backbone.orm },
       ],
     })
     class TestAppModule {}

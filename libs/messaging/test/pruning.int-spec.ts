@@ -7,9 +7,8 @@
 import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
 import type { EventEnvelope } from '@boucle/contracts';
-import type { EntityManager, MikroORM } from '@boucle/database';
+import { MikroORM, type EntityManager } from '@boucle/database';
 import { eventually, testEnvironment } from '@boucle/testing';
 import {
   AGGREGATE_APPLIED_TABLE,
@@ -401,7 +400,7 @@ describe(MessagingRuntime.name, () => {
           inboxPruning: { intervalMs: 100, marginMs: HOUR_MS },
         }),
       ],
-      providers: [ParcelEffects, { provide: CoreMikroORM, useValue: backbone.orm }],
+      providers: [ParcelEffects, { provide: MikroORM, useValue: backbone.orm }],
     })
     class TestAppModule {}
     app = await NestFactory.createApplicationContext(TestAppModule, { logger: false });

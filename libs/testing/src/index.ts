@@ -6,3 +6,4 @@ export * from './nats.js';
 export * from './nats-cluster.js';
 export * from './bench.js';
 export * from './postgres.js';
+export * from './service.js';

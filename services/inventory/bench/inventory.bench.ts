@@ -74,7 +74,7 @@ async function shelfUnits(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+    const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
       actor: fixture.operator,
       siteId: fixture.siteId,
       locationId: fixture.locationId,
@@ -89,7 +89,7 @@ async function shelfUnits(
       ['collected', 'washing'],
       ['washing', 'washed'],
       ['washed', 'available'],
-    ]) {
+    ] as const) {
       await h.rpc.request(InventoryRpc.moveGood, {
         actor: fixture.operator,
         goodId,
@@ -133,9 +133,9 @@ async function expiryLateness(h: InventoryHarness, fixture: Fixture): Promise<nu
   const [goodId] = await shelfUnits(h, fixture, 1, EXPIRING);
   const holdIds: string[] = [];
   for (let i = 0; i < EXPIRING; i++) {
-    const { holdId } = await h.rpc.request<{ holdId: string }>(InventoryRpc.placeHold, {
+    const { holdId } = await h.rpc.request(InventoryRpc.placeHold, {
       actor: h.coordinator,
-      goodId,
+      goodId: goodId!,
       quantity: '1',
       holderId: `taker-${i}`,
       ttlSeconds: 1 + (i % 3),

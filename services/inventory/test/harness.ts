@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
 import { InventoryRpc, type Actor, type Producer } from '@boucle/contracts';
 import { MikroORM } from '@boucle/database';
 import { ensureProducerStream, Naming, RpcClient, RpcError } from '@boucle/messaging';
-import {
-  connectTestNats,
-  createTestDatabase,
-  testEnvironment,
-  uniqueId,
-  type TestDatabase,
-} from '@boucle/testing';
+import type { DestinationStream } from 'pino';
+import { connectTestNats, testServiceEnvironment, type TestDatabase } from '@boucle/testing';
 import { createInventoryApp } from '../src/app.js';
 import { loadInventoryConfig, type InventoryConfig } from '../src/config/inventory.config.js';
 import { inventoryMigrations } from '../src/database/migrations.js';
@@ -52,17 +46,12 @@ export const coordinator: Actor = { userId: 'coord-1', role: 'coordinator', orga
 export async function startInventory(
   overrides: Record<string, string> = {},
   streams: Producer[] = [],
+  options: { logDestination?: DestinationStream } = {},
 ): Promise<InventoryHarness> {
-  const env = testEnvironment();
-  const db = await createTestDatabase(inventoryMigrations);
-  const prefix = `${uniqueId()}.`;
+  const test = await testServiceEnvironment('inventory', inventoryMigrations);
+  const { db, prefix } = test;
   const config = loadInventoryConfig({
-    DATABASE_URL: db.url,
-    NATS_URL: env.natsUrl,
-    REDIS_URL: env.redisUrl,
-    SUBJECT_PREFIX: prefix,
-    QUEUE_PREFIX: `${prefix}inventory`,
-    LOG_LEVEL: 'error',
+    ...test.env,
     HOLD_SWEEP_INTERVAL_MS: String(3_600_000),
     ...overrides,
   });
@@ -70,7 +59,7 @@ export async function startInventory(
   const nc = await connectTestNats();
   const jsm = await jetstreamManager(nc);
   for (const producer of streams) await ensureProducerStream(jsm, naming, producer);
-  const app = await createInventoryApp(config);
+  const app = await createInventoryApp(config, options.logDestination);
   await app.listen(0, '127.0.0.1');
   const rpc = new RpcClient(nc, prefix, 30_000);
 
@@ -84,14 +73,11 @@ export async function startInventory(
     naming,
     coordinator,
     async member(kind = 'reuse-village') {
-      const { organisationId } = await rpc.request<{ organisationId: string }>(
-        InventoryRpc.registerOrganisation,
-        {
-          actor: coordinator,
-          name: `Ressourcerie ${randomUUID().slice(0, 6)}`,
-          kind: 'reuse-village',
-        },
-      );
+      const { organisationId } = await rpc.request(InventoryRpc.registerOrganisation, {
+        actor: coordinator,
+        name: `Ressourcerie ${randomUUID().slice(0, 6)}`,
+        kind: 'reuse-village',
+      });
       const operator: Actor = {
         userId: `op-${randomUUID().slice(0, 6)}`,
         role: 'operator',
@@ -102,27 +88,21 @@ export async function startInventory(
         role: 'refurbisher',
         organisationId,
       };
-      const site = await rpc.request<{ siteId: string; locations: { id: string }[] }>(
-        InventoryRpc.registerSite,
-        {
-          actor: operator,
-          organisationId,
-          name: 'Village du réemploi',
-          kind,
-          locality: 'Amiens',
-          locations: ['quai', 'atelier'],
-        },
-      );
-      const { certificateId } = await rpc.request<{ certificateId: string }>(
-        InventoryRpc.recordCertificate,
-        {
-          actor: refurbisher,
-          siteId: site.siteId,
-          reference: 'NF S97-414 n° 2025-117',
-          validFrom: '2025-01-01',
-          validUntil: '2028-12-31',
-        },
-      );
+      const site = await rpc.request(InventoryRpc.registerSite, {
+        actor: operator,
+        organisationId,
+        name: 'Village du réemploi',
+        kind,
+        locality: 'Amiens',
+        locations: ['quai', 'atelier'],
+      });
+      const { certificateId } = await rpc.request(InventoryRpc.recordCertificate, {
+        actor: refurbisher,
+        siteId: site.siteId,
+        reference: 'NF S97-414 n° 2025-117',
+        validFrom: '2025-01-01',
+        validUntil: '2028-12-31',
+      });
       return {
         organisationId,
         siteId: site.siteId,
@@ -135,20 +115,8 @@ export async function startInventory(
     },
     async close() {
       await app.close();
-      const owned = [
-        naming.stream('inventory'),
-        naming.deadLetterStream(),
-        ...streams.map((p) => naming.stream(p)),
-      ];
-      for (const stream of owned) {
-        await jsm.streams.delete(stream).catch(() => undefined);
-      }
       await nc.close();
-      const redis = new Redis(env.redisUrl);
-      const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-      await db.drop();
+      await test.cleanup();
     },
   };
   return harness;
@@ -197,7 +165,7 @@ export async function intakeWheelchairs(
   make = 'Invacare',
   model = 'Action 3',
 ): Promise<string[]> {
-  const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+  const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
     actor: fixture.operator,
     siteId: fixture.siteId,
     locationId: fixture.locationId,
@@ -206,7 +174,7 @@ export async function intakeWheelchairs(
     provenance: { locality: 'Amiens', donorRef: 'donor-42' },
     collectionMode: 'drop-off',
     goods: serials.map((serialNumber) => ({
-      kind: 'item',
+      kind: 'item' as const,
       serialNumber,
       make,
       model,

@@ -36,7 +36,7 @@ describe(HoldsService.name, () => {
   }
 
   async function lot(quantity: string): Promise<string> {
-    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+    const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
       actor: fixture.operator,
       siteId: fixture.siteId,
       locationId: fixture.locationId,
@@ -57,7 +57,7 @@ describe(HoldsService.name, () => {
     });
     await h.rpc.request(InventoryRpc.moveGood, {
       actor: fixture.operator,
-      goodId: goodIds[0],
+      goodId: goodIds[0]!,
       quantity,
       fromState: 'stored',
       toState: 'available',
@@ -67,7 +67,7 @@ describe(HoldsService.name, () => {
   }
 
   const place = (goodId: string, holderId: string, quantity = '1', ttlSeconds = 3_600) =>
-    h.rpc.request<{ holdId: string; expiresAt: string }>(InventoryRpc.placeHold, {
+    h.rpc.request(InventoryRpc.placeHold, {
       actor: h.coordinator,
       goodId,
       quantity,
@@ -105,18 +105,15 @@ describe(HoldsService.name, () => {
       expect(error.code).toBe('insufficient-quantity');
       await place(goodId, 'firm-b', '3.5');
 
-      const good = await h.rpc.request<{ balances: { state: string; quantity: string }[] }>(
-        InventoryRpc.getGood,
-        {
-          actor: fixture.operator,
-          goodId,
-        },
-      );
+      const good = await h.rpc.request(InventoryRpc.getGood, {
+        actor: fixture.operator,
+        goodId,
+      });
       expect(good.balances).toEqual([expect.objectContaining({ state: 'held', quantity: '10' })]);
     });
 
     it('should refuse half of something counted in whole units', async () => {
-      const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+      const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
         actor: fixture.operator,
         siteId: fixture.siteId,
         locationId: fixture.locationId,
@@ -137,7 +134,7 @@ describe(HoldsService.name, () => {
       });
       await h.rpc.request(InventoryRpc.moveGood, {
         actor: fixture.operator,
-        goodId: goodIds[0],
+        goodId: goodIds[0]!,
         quantity: '6',
         fromState: 'stored',
         toState: 'available',
@@ -217,7 +214,7 @@ describe(HoldsService.name, () => {
       );
 
       expect(again.code).toBe('invalid-transition');
-      const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+      const good = await h.rpc.request(InventoryRpc.getGood, {
         actor: fixture.operator,
         goodId,
       });
@@ -235,9 +232,7 @@ describe(HoldsService.name, () => {
         beneficiaryRef: 'ben-9',
       });
 
-      const recall = await h.rpc.request<{
-        units: { serialNumber: string; state: string; holder: string | null }[];
-      }>(InventoryRpc.recall, {
+      const recall = await h.rpc.request(InventoryRpc.recall, {
         actor: h.coordinator,
         make: 'Invacare',
         model: 'Action 3',
@@ -248,7 +243,7 @@ describe(HoldsService.name, () => {
         expect.objectContaining({ serialNumber: 'HO-1', state: 'handed-over', holder: 'ben-9' }),
       ]);
       const other = await h.member();
-      const foreign = await h.rpc.request<{ units: unknown[] }>(InventoryRpc.recall, {
+      const foreign = await h.rpc.request(InventoryRpc.recall, {
         actor: other.operator,
         make: 'Invacare',
         model: 'Action 3',
@@ -276,7 +271,7 @@ describe(HoldsService.name, () => {
 
       await eventually(
         async () => {
-          const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+          const good = await h.rpc.request(InventoryRpc.getGood, {
             actor: fixture.operator,
             goodId,
           });
@@ -311,7 +306,7 @@ describe(HoldsService.name, () => {
       await job!.promote();
 
       await eventually(async () => {
-        const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+        const good = await h.rpc.request(InventoryRpc.getGood, {
           actor: fixture.operator,
           goodId,
         });
@@ -333,7 +328,7 @@ describe(HoldsService.name, () => {
 
       expect(await h.app.get(HoldsService).sweep()).toBeGreaterThanOrEqual(1);
 
-      const good = await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+      const good = await h.rpc.request(InventoryRpc.getGood, {
         actor: fixture.operator,
         goodId,
       });

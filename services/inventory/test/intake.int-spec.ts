@@ -34,46 +34,40 @@ describe(IntakeService.name, () => {
 
   describe('record', () => {
     it('should record one weighed intake of several kinds of goods, each entering stock by a movement', async () => {
-      const { intakeId, goodIds } = await h.rpc.request<{ intakeId: string; goodIds: string[] }>(
-        InventoryRpc.recordIntake,
-        {
-          actor: fixture.operator,
-          siteId: fixture.siteId,
-          locationId: fixture.locationId,
-          grossWeightKg: 152.5,
-          tareKg: 12.5,
-          provenance: { locality: 'Amiens Nord', donorRef: 'don-77' },
-          collectionMode: 'pickup',
-          goods: [
-            {
-              kind: 'item',
-              serialNumber: 'LIFT-001',
-              make: 'Arjo',
-              model: 'Maxi Move',
-              weightKg: 40,
-            },
-            {
-              kind: 'lot',
-              materialFamily: 'oak parquet',
-              quantity: '12.5',
-              unit: 'm2',
-              conditionGrade: 'B',
-              wasteCode: '17 02 01',
-              weightKg: 90,
-            },
-            { kind: 'bulk', material: 'cardboard', weightKg: 10 },
-          ],
-        },
-      );
+      const { intakeId, goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
+        actor: fixture.operator,
+        siteId: fixture.siteId,
+        locationId: fixture.locationId,
+        grossWeightKg: 152.5,
+        tareKg: 12.5,
+        provenance: { locality: 'Amiens Nord', donorRef: 'don-77' },
+        collectionMode: 'pickup',
+        goods: [
+          {
+            kind: 'item',
+            serialNumber: 'LIFT-001',
+            make: 'Arjo',
+            model: 'Maxi Move',
+            weightKg: 40,
+          },
+          {
+            kind: 'lot',
+            materialFamily: 'oak parquet',
+            quantity: '12.5',
+            unit: 'm2',
+            conditionGrade: 'B',
+            wasteCode: '17 02 01',
+            weightKg: 90,
+          },
+          { kind: 'bulk', material: 'cardboard', weightKg: 10 },
+        ],
+      });
       expect(goodIds).toHaveLength(3);
 
-      const lot = await h.rpc.request<{ state: string; balances: unknown[] }>(
-        InventoryRpc.getGood,
-        {
-          actor: fixture.operator,
-          goodId: goodIds[1],
-        },
-      );
+      const lot = await h.rpc.request(InventoryRpc.getGood, {
+        actor: fixture.operator,
+        goodId: goodIds[1]!,
+      });
       expect(lot).toMatchObject({
         state: 'stored',
         balances: [{ state: 'stored', locationId: fixture.locationId, quantity: '12.5' }],
@@ -91,21 +85,21 @@ describe(IntakeService.name, () => {
       const [goodId] = await intakeWheelchairs(h, fixture, ['PP-1']);
       await h.rpc.request(InventoryRpc.triage, {
         actor: fixture.refurbisher,
-        goodId,
+        goodId: goodId!,
         decision: 'repairable',
       });
-      await h.rpc.request(InventoryRpc.startRefurbishment, { actor: fixture.refurbisher, goodId });
+      await h.rpc.request(InventoryRpc.startRefurbishment, {
+        actor: fixture.refurbisher,
+        goodId: goodId!,
+      });
 
-      const passport = await h.rpc.request<{
-        movements: {
-          from: { state: string } | null;
-          to: { state: string };
-          actor: { userId: string };
-        }[];
-      }>(InventoryRpc.passport, { actor: fixture.operator, goodId });
+      const passport = await h.rpc.request(InventoryRpc.passport, {
+        actor: fixture.operator,
+        goodId: goodId!,
+      });
 
       expect(
-        passport.movements.map((m) => [m.from?.state ?? null, m.to.state, m.actor.userId]),
+        passport.movements.map((m) => [m.from?.state ?? null, m.to?.state, m.actor.userId]),
       ).toEqual([
         [null, 'received', fixture.operator.userId],
         ['received', 'triaged', fixture.refurbisher.userId],
@@ -187,7 +181,7 @@ describe(IntakeService.name, () => {
       async (_case, change, path, rule) => {
         const before = await counts();
         const error = await refusal(
-          h.rpc.request(InventoryRpc.recordIntake, {
+          h.rpc.send(InventoryRpc.recordIntake.subject, {
             actor: fixture.operator,
             siteId: fixture.siteId,
             locationId: fixture.locationId,

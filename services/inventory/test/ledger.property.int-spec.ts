@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { InventoryRpc, type Actor } from '@boucle/contracts';
-import { InventoryError } from '../src/common/errors.js';
+import { Refusal } from '../src/common/errors.js';
 import { GoodsService } from '../src/goods/goods.service.js';
 import { LIFECYCLES } from '../src/goods/lifecycle.js';
 import { HoldsService } from '../src/holds/holds.service.js';
@@ -187,26 +187,23 @@ describe('stock ledger (property)', () => {
         fc.integer({ min: 0, max: 20 }),
         fc.array(command, { minLength: 1, maxLength: 8 }),
         async (collected, available, commands) => {
-          const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(
-            InventoryRpc.recordIntake,
-            {
-              actor,
-              siteId: fixture.siteId,
-              locationId: fixture.locationId,
-              grossWeightKg: 100,
-              tareKg: 10,
-              provenance: { locality: 'Amiens' },
-              collectionMode: 'shop',
-              goods: [
-                {
-                  kind: 'pool',
-                  containerType: 'bottle 75 cl',
-                  count: collected + available,
-                  depositCents: 20,
-                },
-              ],
-            },
-          );
+          const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
+            actor,
+            siteId: fixture.siteId,
+            locationId: fixture.locationId,
+            grossWeightKg: 100,
+            tareKg: 10,
+            provenance: { locality: 'Amiens' },
+            collectionMode: 'shop',
+            goods: [
+              {
+                kind: 'pool',
+                containerType: 'bottle 75 cl',
+                count: collected + available,
+                depositCents: 20,
+              },
+            ],
+          });
           const goodId = goodIds[0]!;
           // Part of the stock already washed and on the shelf, through the same moves as anyone's.
           const washing = [
@@ -225,7 +222,7 @@ describe('stock ledger (property)', () => {
             const outcome = await run(goodId, c, holdIds).then(
               () => 'accepted',
               (error: unknown) => {
-                if (!(error instanceof InventoryError)) throw error;
+                if (!(error instanceof Refusal)) throw error;
                 return 'refused';
               },
             );

@@ -22,7 +22,7 @@ describe(LotsService.name, () => {
   });
 
   const offer = (overrides: Record<string, unknown> = {}) =>
-    h.rpc.request<{ goodId: string }>(InventoryRpc.offerLot, {
+    h.rpc.request(InventoryRpc.offerLot, {
       actor: firm,
       siteId: site.siteId,
       locationId: site.locationId,
@@ -40,13 +40,10 @@ describe(LotsService.name, () => {
 
   const balances = async (goodId: string) =>
     (
-      await h.rpc.request<{ balances: { state: string; quantity: string }[] }>(
-        InventoryRpc.getGood,
-        {
-          actor: firm,
-          goodId,
-        },
-      )
+      await h.rpc.request(InventoryRpc.getGood, {
+        actor: firm,
+        goodId,
+      })
     ).balances.map((b) => [b.state, b.quantity]);
 
   describe('offer', () => {

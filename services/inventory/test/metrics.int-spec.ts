@@ -1,7 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import { InventoryRpc, MatchingReservationRequestedV1 } from '@boucle/contracts';
+import { HealthController } from '@boucle/service';
 import { eventually } from '@boucle/testing';
-import { HealthController } from '../src/health/health.controller.js';
 import { HOLDS_QUEUE } from '../src/holds/holds.jobs.js';
 import { LOTS_QUEUE } from '../src/lots/lots.jobs.js';
 import {
@@ -71,7 +71,7 @@ describe(HealthController.name, () => {
       await place(goodId!, 1);
       await place(otherId!, 3_600);
       const refused = await refusal(
-        h.rpc.request(InventoryRpc.recordIntake, { actor: fixture.operator, goods: [] }),
+        h.rpc.send(InventoryRpc.recordIntake.subject, { actor: fixture.operator, goods: [] }),
       );
       expect(refused.code).toBe('validation');
       // Poison for the reservation consumer: dead-lettered at the edge.
@@ -100,7 +100,7 @@ describe(HealthController.name, () => {
       expect(sample(text, 'boucle_outbox_stuck_rows')).toBe(0);
       expect(sample(text, 'boucle_outbox_relay_publish_failures_total')).toBe(0);
 
-      const intake = { subject: InventoryRpc.recordIntake };
+      const intake = { subject: InventoryRpc.recordIntake.subject };
       expect(
         sample(text, 'boucle_rpc_request_duration_seconds_count', { ...intake, outcome: 'ok' }),
       ).toBeGreaterThanOrEqual(1);

@@ -33,7 +33,7 @@ describe(RefurbishmentService.name, () => {
 
   const state = async (goodId: string) =>
     (
-      await h.rpc.request<{ state: string }>(InventoryRpc.getGood, {
+      await h.rpc.request(InventoryRpc.getGood, {
         actor: fixture.operator,
         goodId,
       })
@@ -114,16 +114,13 @@ describe(RefurbishmentService.name, () => {
   it('should refuse certification under a centre certificate that is not valid that day', async () => {
     const goodId = await receivedAid();
     await refurbish(h, fixture, goodId, 'certification').catch(() => undefined);
-    const { certificateId } = await h.rpc.request<{ certificateId: string }>(
-      InventoryRpc.recordCertificate,
-      {
-        actor: fixture.refurbisher,
-        siteId: fixture.siteId,
-        reference: 'NF S97-414 n° 2019-003 (expired)',
-        validFrom: '2019-01-01',
-        validUntil: '2023-01-01',
-      },
-    );
+    const { certificateId } = await h.rpc.request(InventoryRpc.recordCertificate, {
+      actor: fixture.refurbisher,
+      siteId: fixture.siteId,
+      reference: 'NF S97-414 n° 2019-003 (expired)',
+      validFrom: '2019-01-01',
+      validUntil: '2023-01-01',
+    });
     const error = await refusal(
       h.rpc.request(InventoryRpc.certify, {
         actor: fixture.refurbisher,
@@ -157,7 +154,7 @@ describe(RefurbishmentService.name, () => {
   it('should send a returned aid through every gate again', async () => {
     const goodId = await receivedAid();
     await refurbish(h, fixture, goodId);
-    const { holdId } = await h.rpc.request<{ holdId: string }>(InventoryRpc.placeHold, {
+    const { holdId } = await h.rpc.request(InventoryRpc.placeHold, {
       actor: h.coordinator,
       goodId,
       quantity: '1',
@@ -170,7 +167,7 @@ describe(RefurbishmentService.name, () => {
       beneficiaryRef: 'ben-5',
     });
 
-    const back = await h.rpc.request<{ state: string; cycle: number }>(InventoryRpc.returnItem, {
+    const back = await h.rpc.request(InventoryRpc.returnItem, {
       actor: fixture.operator,
       goodId,
       locationId: fixture.otherLocationId,

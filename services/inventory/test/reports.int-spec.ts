@@ -17,7 +17,7 @@ describe(ReportsService.name, () => {
 
   it('should report tonnes in by collection mode and tonnes out by destination, reuse apart from recycling', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
-    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+    const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
       actor: fixture.operator,
       siteId: fixture.siteId,
       locationId: fixture.locationId,
@@ -41,7 +41,7 @@ describe(ReportsService.name, () => {
       kind: 'cardboard-to-litter',
       actor: fixture.operator,
       locationId: fixture.locationId,
-      inputs: [{ goodId: cardboard, quantity: '1000', weightKg: 1_000 }],
+      inputs: [{ goodId: cardboard!, quantity: '1000', weightKg: 1_000 }],
       bales: [{ weightKg: 980 }],
       lossKg: 20,
     });
@@ -50,10 +50,10 @@ describe(ReportsService.name, () => {
       ['washing', 'washed'],
       ['washed', 'available'],
       ['available', 'delivered'],
-    ]) {
+    ] as const) {
       await h.rpc.request(InventoryRpc.moveGood, {
         actor: fixture.operator,
-        goodId: bottles,
+        goodId: bottles!,
         quantity: '400',
         fromState,
         toState,
@@ -61,14 +61,11 @@ describe(ReportsService.name, () => {
       });
     }
 
-    const report = await h.rpc.request<{ in: unknown[]; out: unknown[] }>(
-      InventoryRpc.tonnageReport,
-      {
-        actor: fixture.operator,
-        from,
-        to: new Date(Date.now() + 60_000).toISOString(),
-      },
-    );
+    const report = await h.rpc.request(InventoryRpc.tonnageReport, {
+      actor: fixture.operator,
+      from,
+      to: new Date(Date.now() + 60_000).toISOString(),
+    });
 
     expect(report.in).toEqual([
       { collectionMode: 'shop', kind: 'bulk', tonnes: 1 },

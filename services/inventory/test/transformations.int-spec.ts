@@ -1,4 +1,4 @@
-import { InventoryRpc } from '@boucle/contracts';
+import { InventoryRpc, type RpcRequestInput } from '@boucle/contracts';
 import { TransformationsService } from '../src/transformations/transformations.service.js';
 import {
   intakeWheelchairs,
@@ -23,8 +23,10 @@ describe(TransformationsService.name, () => {
     await h?.close();
   });
 
-  async function intake(goods: unknown[]): Promise<string[]> {
-    const { goodIds } = await h.rpc.request<{ goodIds: string[] }>(InventoryRpc.recordIntake, {
+  async function intake(
+    goods: RpcRequestInput<typeof InventoryRpc.recordIntake>['goods'],
+  ): Promise<string[]> {
+    const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
       actor: fixture.operator,
       siteId: fixture.siteId,
       locationId: fixture.locationId,
@@ -38,23 +40,15 @@ describe(TransformationsService.name, () => {
   }
 
   const good = (goodId: string) =>
-    h.rpc.request<{
-      state: string;
-      donorId: string | null;
-      balances: { state: string; quantity: string }[];
-    }>(InventoryRpc.getGood, { actor: fixture.operator, goodId });
+    h.rpc.request(InventoryRpc.getGood, { actor: fixture.operator, goodId });
 
   it('should shred cardboard into litter bales with a mass balance', async () => {
     const [cardboard] = await intake([{ kind: 'bulk', material: 'cardboard', weightKg: 412 }]);
-    const result = await h.rpc.request<{
-      outputGoodIds: string[];
-      inputKg: number;
-      outputKg: number;
-    }>(InventoryRpc.recordTransformation, {
+    const result = await h.rpc.request(InventoryRpc.recordTransformation, {
       kind: 'cardboard-to-litter',
       actor: fixture.operator,
       locationId: fixture.otherLocationId,
-      inputs: [{ goodId: cardboard, quantity: '412', weightKg: 412 }],
+      inputs: [{ goodId: cardboard!, quantity: '412', weightKg: 412 }],
       bales: Array.from({ length: 20 }, () => ({ weightKg: 20 })),
       lossKg: 12,
     });
@@ -74,7 +68,7 @@ describe(TransformationsService.name, () => {
         kind: 'cardboard-to-litter',
         actor: fixture.operator,
         locationId: fixture.locationId,
-        inputs: [{ goodId: cardboard, quantity: '100', weightKg: 100 }],
+        inputs: [{ goodId: cardboard!, quantity: '100', weightKg: 100 }],
         bales: [{ weightKg: 150 }],
         lossKg: 0,
       }),
@@ -87,35 +81,29 @@ describe(TransformationsService.name, () => {
     const [donor] = await intakeWheelchairs(h, fixture, ['DONOR-1']);
     await h.rpc.request(InventoryRpc.triage, {
       actor: fixture.refurbisher,
-      goodId: donor,
+      goodId: donor!,
       decision: 'parts-donor',
     });
 
-    const result = await h.rpc.request<{ outputGoodIds: string[] }>(
-      InventoryRpc.recordTransformation,
-      {
-        kind: 'dismantle',
-        actor: fixture.refurbisher,
-        donorId: donor,
-        donorWeightKg: 20,
-        parts: [
-          { name: 'rear wheel', weightKg: 3 },
-          { name: 'rear wheel', weightKg: 3 },
-          { name: 'cushion', weightKg: 1 },
-        ],
-        lossKg: 13,
-      },
-    );
+    const result = await h.rpc.request(InventoryRpc.recordTransformation, {
+      kind: 'dismantle',
+      actor: fixture.refurbisher,
+      donorId: donor!,
+      donorWeightKg: 20,
+      parts: [
+        { name: 'rear wheel', weightKg: 3 },
+        { name: 'rear wheel', weightKg: 3 },
+        { name: 'cushion', weightKg: 1 },
+      ],
+      lossKg: 13,
+    });
 
     expect((await good(donor!)).state).toBe('scrapped');
     for (const part of result.outputGoodIds) expect((await good(part)).donorId).toBe(donor);
-    const passport = await h.rpc.request<{ serialNumber: string; donorId: string }>(
-      InventoryRpc.passport,
-      {
-        actor: fixture.operator,
-        goodId: result.outputGoodIds[0],
-      },
-    );
+    const passport = await h.rpc.request(InventoryRpc.passport, {
+      actor: fixture.operator,
+      goodId: result.outputGoodIds[0]!,
+    });
     expect(passport).toMatchObject({ serialNumber: 'DONOR-1/P1', donorId: donor });
   });
 
@@ -125,7 +113,7 @@ describe(TransformationsService.name, () => {
     ]);
     await h.rpc.request(InventoryRpc.moveGood, {
       actor: fixture.operator,
-      goodId: pool,
+      goodId: pool!,
       quantity: '120',
       fromState: 'collected',
       toState: 'washing',
@@ -135,7 +123,7 @@ describe(TransformationsService.name, () => {
       h.rpc.request(InventoryRpc.recordTransformation, {
         kind: 'washing',
         actor: fixture.operator,
-        poolId: pool,
+        poolId: pool!,
         washed: 110,
         broken: 5,
       }),
@@ -145,7 +133,7 @@ describe(TransformationsService.name, () => {
     await h.rpc.request(InventoryRpc.recordTransformation, {
       kind: 'washing',
       actor: fixture.operator,
-      poolId: pool,
+      poolId: pool!,
       washed: 115,
       broken: 5,
     });

@@ -3,13 +3,15 @@ import { ActorSchema } from '../envelope.js';
 import {
   Day,
   Id,
+  Instant,
   InstantWithOffset,
   Kilograms,
   KilogramsOrZero,
   Quantity,
+  TotalKilograms,
   Unit,
 } from '../primitives.js';
-import { rpcSubject } from '../subjects.js';
+import { defineCommand, defineQuery } from '../rpc-definition.js';
 
 /**
  * Request/reply commands and queries of the inventory service. Every command
@@ -317,30 +319,387 @@ export const RecallV1 = z.strictObject({
   serialTo: z.string().max(100).optional(),
 });
 
-/** Every inventory request subject, in one place. */
+/*
+ * Answers: what each endpoint replies, as the caller receives it over the wire
+ * (JSON): moments as ISO strings, quantities as decimal strings. Answer objects are
+ * not strict, so that a field added later does not break an older client.
+ */
+
+/** A stock movement's id: the ledger's sequence number, as a string of digits. */
+const MovementId = z.string().regex(/^\d+$/);
+
+/** Who did something, as recorded with a movement or a refurbishment gate. */
+const RecordedActor = z.object(ActorSchema.shape);
+
+/** Some stock of a good: in which state and at which location. */
+const StockPlace = z.object({ state: z.string(), locationId: Id });
+
+export const RegisterOrganisationResultV1 = z.object({ organisationId: Id });
+
+export const RegisterSiteResultV1 = z.object({
+  siteId: Id,
+  /** One per location name given, in the order given. */
+  locations: z.array(z.object({ id: Id, name: z.string() })),
+});
+
+export const RecordCertificateResultV1 = z.object({ certificateId: Id });
+
+/** The model's key, as given: registering it again replaces the rest. */
+export const RegisterDeviceModelResultV1 = z.object({ make: z.string(), model: z.string() });
+
+export const RecordIntakeResultV1 = z.object({
+  intakeId: Id,
+  /** One per good taken in, in the order of `goods`. */
+  goodIds: z.array(Id),
+});
+
+export const MoveGoodResultV1 = z.object({ movementId: MovementId });
+
+export const GetGoodResultV1 = z.object({
+  id: Id,
+  kind: z.enum(GOOD_KINDS),
+  organisationId: Id,
+  siteId: Id,
+  /** A state of its kind's lifecycle; for a divisible good, where most of it is (`balances` says exactly). */
+  state: z.string(),
+  unit: Unit,
+  /** What was declared at intake, offer or transformation; its fields depend on the kind and the origin. */
+  description: z.record(z.string(), z.unknown()),
+  serialNumber: z.string().nullable(),
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  /** The aid a part was dismantled from. */
+  donorId: Id.nullable(),
+  refurbishmentCycle: z.number().int().min(0),
+  /** Every place holding some of it, by state then location. */
+  balances: z.array(StockPlace.extend({ quantity: Quantity })),
+  /** Oldest first. */
+  activeHolds: z.array(
+    z.object({ holdId: Id, quantity: Quantity, holderId: z.string(), expiresAt: Instant }),
+  ),
+});
+
+export const PassportResultV1 = z.object({
+  goodId: Id,
+  kind: z.enum(GOOD_KINDS),
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  donorId: Id.nullable(),
+  /** Every movement of its stock, oldest first; `from` is null when it entered stock. */
+  movements: z.array(
+    z.object({
+      movementId: MovementId,
+      at: Instant,
+      quantity: Quantity,
+      from: StockPlace.nullable(),
+      to: StockPlace.nullable(),
+      reason: z.string(),
+      actor: RecordedActor,
+      holdId: Id.nullable(),
+    }),
+  ),
+  /**
+   * Every refurbishment gate recorded, in the order first recorded (a gate recorded
+   * again shows its latest data). `gate` is one of triage, checklist, quality-check,
+   * disinfection, certification; `data` is what that gate recorded: `{ decision, notes }`,
+   * `{ steps }`, `{ passed, notes }`, `{ performedOn, method, operatorId }` or
+   * `{ certificateId, certificateReference, newUseMonths, instructionsRef, certifiedBy }`.
+   */
+  refurbishment: z.array(
+    z.object({
+      cycle: z.number().int().min(0),
+      gate: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      actor: RecordedActor,
+      at: Instant,
+    }),
+  ),
+});
+
+/** A refurbishment step answers with the aid and the state it is in afterwards. */
+const RefurbishmentStepResult = z.object({ goodId: Id, state: z.string() });
+
+/** `state`: triaged, parts-donor or scrapped, as decided. */
+export const TriageResultV1 = RefurbishmentStepResult;
+/** `state`: refurbishing. */
+export const StartRefurbishmentResultV1 = RefurbishmentStepResult;
+/** `state`: still refurbishing; the checklist moves the aid nowhere. */
+export const RecordChecklistResultV1 = RefurbishmentStepResult;
+/** `state`: quality-checked. */
+export const RecordQualityCheckResultV1 = RefurbishmentStepResult;
+/** `state`: disinfected. */
+export const RecordDisinfectionResultV1 = RefurbishmentStepResult;
+/** `state`: certified. */
+export const CertifyResultV1 = RefurbishmentStepResult;
+/** `state`: available. */
+export const ReleaseForUseResultV1 = RefurbishmentStepResult;
+/** Received again (`state`: received), in a new refurbishment cycle. */
+export const ReturnItemResultV1 = RefurbishmentStepResult.extend({
+  cycle: z.number().int().min(1),
+});
+
+export const PlaceHoldResultV1 = z.object({ holdId: Id, expiresAt: Instant });
+export const ReleaseHoldResultV1 = z.object({ holdId: Id, status: z.literal('released') });
+export const HandOverHoldResultV1 = z.object({ holdId: Id, status: z.literal('handed-over') });
+
+export const RecallResultV1 = z.object({
+  make: z.string(),
+  model: z.string(),
+  /** By serial number; a member sees only its own units, the coordinator the whole cluster. */
+  units: z.array(
+    z.object({
+      goodId: Id,
+      serialNumber: z.string(),
+      state: z.string(),
+      organisationId: Id,
+      siteId: Id.nullable(),
+      locationId: Id.nullable(),
+      /** Who holds or was handed it (a holder or beneficiary reference), while held or handed over. */
+      holder: z.string().nullable(),
+    }),
+  ),
+});
+
+export const OfferLotResultV1 = z.object({ goodId: Id });
+export const DivertLotResultV1 = z.object({
+  goodId: Id,
+  /** How much was diverted, in the lot's unit. */
+  diverted: Quantity,
+});
+
+export const RecordTransformationResultV1 = z.object({
+  transformationId: Id,
+  inputGoodIds: z.array(Id),
+  /** The bale, the parts, or for a washing batch the pool itself. */
+  outputGoodIds: z.array(Id),
+  /** Null for a washing batch, which is counted, not weighed. */
+  inputKg: TotalKilograms.nullable(),
+  outputKg: TotalKilograms.nullable(),
+  lossKg: KilogramsOrZero.nullable(),
+});
+
+/** Tonnes, rounded to the kilogram. */
+const Tonnes = z.number().min(0);
+
+export const TonnageReportResultV1 = z.object({
+  /** The period as asked, unchanged: with the offset it was sent with. */
+  from: InstantWithOffset,
+  to: InstantWithOffset,
+  /** `cluster`, or the id of the member organisation whose sites it covers. */
+  scope: z.string().min(1),
+  /** Tonnes weighed in, by collection mode (drop-off, pickup…) and kind of good. */
+  in: z.array(z.object({ collectionMode: z.string(), kind: z.string(), tonnes: Tonnes })),
+  /**
+   * Tonnes gone out, by destination and kind of good. Reuse is kept apart from
+   * recycling: `reuse`, `recycling`, `energy-recovery`, `landfill`, or `disposal`
+   * for what was scrapped or broke.
+   */
+  out: z.array(z.object({ destination: z.string(), kind: z.string(), tonnes: Tonnes })),
+});
+
+/**
+ * Every inventory request/reply endpoint, in one place: its subject, what it takes
+ * and what it answers. A command changes something and carries a command id, so a
+ * retry with the same id gets the first answer and acts once; a query only reads,
+ * carries no command id and may be repeated freely.
+ */
 export const InventoryRpc = {
-  registerOrganisation: rpcSubject('inventory', 'organisation', 'register'),
-  registerSite: rpcSubject('inventory', 'site', 'register'),
-  recordCertificate: rpcSubject('inventory', 'certificate', 'record'),
-  registerDeviceModel: rpcSubject('inventory', 'device-model', 'register'),
-  recordIntake: rpcSubject('inventory', 'intake', 'record'),
-  moveGood: rpcSubject('inventory', 'good', 'move'),
-  getGood: rpcSubject('inventory', 'good', 'get'),
-  passport: rpcSubject('inventory', 'good', 'passport'),
-  triage: rpcSubject('inventory', 'refurbishment', 'triage'),
-  startRefurbishment: rpcSubject('inventory', 'refurbishment', 'start'),
-  recordChecklist: rpcSubject('inventory', 'refurbishment', 'checklist'),
-  recordQualityCheck: rpcSubject('inventory', 'refurbishment', 'quality-check'),
-  recordDisinfection: rpcSubject('inventory', 'refurbishment', 'disinfection'),
-  certify: rpcSubject('inventory', 'refurbishment', 'certify'),
-  releaseForUse: rpcSubject('inventory', 'refurbishment', 'release'),
-  returnItem: rpcSubject('inventory', 'item', 'return'),
-  placeHold: rpcSubject('inventory', 'hold', 'place'),
-  releaseHold: rpcSubject('inventory', 'hold', 'release'),
-  handOverHold: rpcSubject('inventory', 'hold', 'hand-over'),
-  recall: rpcSubject('inventory', 'recall', 'find'),
-  offerLot: rpcSubject('inventory', 'lot', 'offer'),
-  divertLot: rpcSubject('inventory', 'lot', 'divert'),
-  recordTransformation: rpcSubject('inventory', 'transformation', 'record'),
-  tonnageReport: rpcSubject('inventory', 'report', 'tonnage'),
+  registerOrganisation: defineCommand({
+    service: 'inventory',
+    aggregate: 'organisation',
+    verb: 'register',
+    description: 'Registers a member organisation of the cluster.',
+    request: RegisterOrganisationV1,
+    response: RegisterOrganisationResultV1,
+  }),
+  registerSite: defineCommand({
+    service: 'inventory',
+    aggregate: 'site',
+    verb: 'register',
+    description: "Registers one of an organisation's sites with its storage locations.",
+    request: RegisterSiteV1,
+    response: RegisterSiteResultV1,
+  }),
+  recordCertificate: defineCommand({
+    service: 'inventory',
+    aggregate: 'certificate',
+    verb: 'record',
+    description: "Records a site's NF S97-414 refurbishment centre certificate and its validity.",
+    request: RecordCertificateV1,
+    response: RecordCertificateResultV1,
+  }),
+  registerDeviceModel: defineCommand({
+    service: 'inventory',
+    aggregate: 'device-model',
+    verb: 'register',
+    description:
+      'Registers (or updates) a medical aid model with its lifetime and refurbishment checklist.',
+    request: RegisterDeviceModelV1,
+    response: RegisterDeviceModelResultV1,
+  }),
+  recordIntake: defineCommand({
+    service: 'inventory',
+    aggregate: 'intake',
+    verb: 'record',
+    description: 'Records a weighed intake at a site and puts the goods it brought into stock.',
+    request: RecordIntakeV1,
+    response: RecordIntakeResultV1,
+  }),
+  moveGood: defineCommand({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'move',
+    description: 'Moves some of a good on to its next state or to another location.',
+    request: MoveGoodV1,
+    response: MoveGoodResultV1,
+  }),
+  getGood: defineQuery({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'get',
+    description: 'Shows a good, where its stock is and who holds some of it.',
+    request: GetGoodV1,
+    response: GetGoodResultV1,
+  }),
+  passport: defineQuery({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'passport',
+    description:
+      "Shows a good's traceable history: every movement and refurbishment gate, and who did it.",
+    request: GetGoodV1,
+    response: PassportResultV1,
+  }),
+  triage: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'triage',
+    description: 'Triages a received medical aid as repairable, a parts donor or scrap.',
+    request: TriageV1,
+    response: TriageResultV1,
+  }),
+  startRefurbishment: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'start',
+    description: 'Starts refurbishing a medical aid triaged as repairable.',
+    request: StartRefurbishmentV1,
+    response: StartRefurbishmentResultV1,
+  }),
+  recordChecklist: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'checklist',
+    description: "Records every step of the model's refurbishment checklist as done.",
+    request: RecordChecklistV1,
+    response: RecordChecklistResultV1,
+  }),
+  recordQualityCheck: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'quality-check',
+    description: 'Records that a refurbished medical aid passed its quality check.',
+    request: RecordQualityCheckV1,
+    response: RecordQualityCheckResultV1,
+  }),
+  recordDisinfection: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'disinfection',
+    description: 'Records when, how and by whom a medical aid was disinfected.',
+    request: RecordDisinfectionV1,
+    response: RecordDisinfectionResultV1,
+  }),
+  certify: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'certify',
+    description:
+      "Certifies a refurbished medical aid for a new period of use under the centre's certificate.",
+    request: CertifyV1,
+    response: CertifyResultV1,
+  }),
+  releaseForUse: defineCommand({
+    service: 'inventory',
+    aggregate: 'refurbishment',
+    verb: 'release',
+    description: 'Makes a medical aid available again once every refurbishment gate is recorded.',
+    request: ReleaseForUseV1,
+    response: ReleaseForUseResultV1,
+  }),
+  returnItem: defineCommand({
+    service: 'inventory',
+    aggregate: 'item',
+    verb: 'return',
+    description: 'Takes back a handed-over medical aid for a new refurbishment cycle.',
+    request: ReturnItemV1,
+    response: ReturnItemResultV1,
+  }),
+  placeHold: defineCommand({
+    service: 'inventory',
+    aggregate: 'hold',
+    verb: 'place',
+    description: 'Holds a quantity of a good for a taker until the hold expires.',
+    request: PlaceHoldV1,
+    response: PlaceHoldResultV1,
+  }),
+  releaseHold: defineCommand({
+    service: 'inventory',
+    aggregate: 'hold',
+    verb: 'release',
+    description: 'Ends a hold and puts its quantity back where it was held from.',
+    request: ReleaseHoldV1,
+    response: ReleaseHoldResultV1,
+  }),
+  handOverHold: defineCommand({
+    service: 'inventory',
+    aggregate: 'hold',
+    verb: 'hand-over',
+    description: 'Hands what a hold kept over to its beneficiary.',
+    request: HandOverHoldV1,
+    response: HandOverHoldResultV1,
+  }),
+  recall: defineQuery({
+    service: 'inventory',
+    aggregate: 'recall',
+    verb: 'find',
+    description:
+      'Finds every unit of a medical aid model, optionally within a serial range, with its state, place and holder.',
+    request: RecallV1,
+    response: RecallResultV1,
+  }),
+  offerLot: defineCommand({
+    service: 'inventory',
+    aggregate: 'lot',
+    verb: 'offer',
+    description: 'Offers a lot still on a construction site for a window tied to the works.',
+    request: OfferLotV1,
+    response: OfferLotResultV1,
+  }),
+  divertLot: defineCommand({
+    service: 'inventory',
+    aggregate: 'lot',
+    verb: 'divert',
+    description: 'Sends what is still offered of a lot to recycling, energy recovery or landfill.',
+    request: DivertLotV1,
+    response: DivertLotResultV1,
+  }),
+  recordTransformation: defineCommand({
+    service: 'inventory',
+    aggregate: 'transformation',
+    verb: 'record',
+    description:
+      'Records a transformation (cardboard into litter, dismantling, washing) with its mass balance.',
+    request: RecordTransformationV1,
+    response: RecordTransformationResultV1,
+  }),
+  tonnageReport: defineQuery({
+    service: 'inventory',
+    aggregate: 'report',
+    verb: 'tonnage',
+    description: 'Reports the tonnes taken in and sent out over a period, by flow and destination.',
+    request: TonnageReportV1,
+    response: TonnageReportResultV1,
+  }),
 } as const;

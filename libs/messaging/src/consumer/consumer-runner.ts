@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@boucle/database';
+import { runInWorkContext } from '../context/work-context.js';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -459,7 +460,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
         const em = tx.fork({ keepTransactionContext: true, clear: true });
         blame.id = envelope.id;
         await this.withinTimeout(async () => {
-          await this.options.handler(envelope, em);
+          // What the handler records carries this event's correlation and names it as cause.
+          await runInWorkContext(
+            { correlationId: envelope.correlationId, causationId: envelope.id },
+            () => this.options.handler(envelope, em),
+          );
           await em.flush();
         });
         blame.id = undefined;

@@ -5,7 +5,7 @@ import {
   Module,
   type BeforeApplicationShutdown,
   type DynamicModule,
-  type InjectionToken,
+  type Type,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -24,10 +24,9 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
 import type { Registry } from 'prom-client';
 import type { Producer } from '@boucle/contracts';
-import type { MikroORM } from '@boucle/database';
+import { MikroORM } from '@boucle/database';
 import { backoffMs } from '../backoff.js';
 import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
 import { InboxPruner } from '../inbox/inbox-pruner.js';
@@ -54,8 +53,6 @@ export interface MessagingModuleOptions {
   subjectPrefix?: string;
   stream?: StreamOptions;
   relay?: Omit<OutboxRelayOptions, 'databaseUrl' | 'js' | 'naming'>;
-  /** Where the service's MikroORM instance is provided; the `MikroORM` class by default. */
-  ormToken?: InjectionToken;
   /** Set to false in processes that must not publish (a read-only tool). */
   runRelay?: boolean;
   /**
@@ -177,9 +174,8 @@ export class MessagingRuntime
       });
       await this.relay.start();
     }
-    const orm = this.moduleRef.get<MikroORM>(this.options.ormToken ?? CoreMikroORM, {
-      strict: false,
-    });
+    // The service's own database, as DatabaseModule provides it.
+    const orm = this.moduleRef.get<MikroORM>(MikroORM as Type<MikroORM>, { strict: false });
     const handlers = this.discoverHandlers();
     for (const handler of handlers) {
       const runner = new ConsumerRunner({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@boucle/database';
 import type { z } from 'zod';
 import type { Actor, EventDefinition, EventEnvelope } from '@boucle/contracts';
+import { currentWorkContext } from '../context/work-context.js';
 import { AGGREGATE_VERSION_TABLE, OUTBOX_TABLE } from '../migrations.js';
 
 /** Why an event happened: who did it and which request or event led to it. */
@@ -23,7 +24,11 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** Builds a complete envelope around validated data. */
+/**
+ * Builds a complete envelope around validated data. Correlation and causation not
+ * given come from the work under way (the request being answered, the event being
+ * handled), so that one piece of work is followed across services and logs.
+ */
 export function buildEnvelope<TDef extends EventDefinition>(
   def: TDef,
   data: z.input<TDef['schema']>,
@@ -38,6 +43,7 @@ export function buildEnvelope<TDef extends EventDefinition>(
     );
   }
   const id = randomUUID();
+  const ambient = currentWorkContext();
   const output = parsed.data as z.output<TDef['schema']>;
   return {
     id,
@@ -45,8 +51,8 @@ export function buildEnvelope<TDef extends EventDefinition>(
     version: def.version,
     producer: def.producer,
     occurredAt: now.toISOString(),
-    correlationId: context.correlationId ?? id,
-    causationId: context.causationId ?? null,
+    correlationId: context.correlationId ?? ambient?.correlationId ?? id,
+    causationId: context.causationId ?? ambient?.causationId ?? null,
     actor: context.actor,
     // Version 1 until the outbox hands out the real one, inside the recording transaction.
     aggregate: { type: def.aggregate, id: def.aggregateId(output), version: 1 },

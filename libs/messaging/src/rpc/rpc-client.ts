@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { RpcErrorBody } from '@boucle/contracts';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import {
+  RPC_HEADERS,
+  RpcErrorSchema,
+  type RpcDefinition,
+  type RpcErrorBody,
+  type RpcRequestInput,
+  type RpcResponse,
+} from '@boucle/contracts';
+import { currentWorkContext } from '../context/work-context.js';
 
 /** A typed error answered by a service instead of a result. */
 export class RpcError extends Error {
@@ -20,10 +28,24 @@ interface NestReply {
   isDisposed?: boolean;
 }
 
+export interface RpcRequestOptions {
+  /**
+   * The command's id; a new one when not given. Send the same id again to retry a
+   * command whose answer never came: it acts once and answers as the first time.
+   */
+  commandId?: string;
+  /** Defaults to the work under way, or a new one. */
+  correlationId?: string;
+  timeoutMs?: number;
+  /** How many times to send again, with the same command id, after a timeout (0). */
+  retries?: number;
+}
+
 /**
  * Sends a command or query to a service over NATS request/reply, speaking the
- * framing of Nest's NATS transport, and turns a typed error answer into an
- * RpcError.
+ * framing of Nest's NATS transport. A typed error answer becomes an RpcError; an
+ * answer whose shape its contract does not allow is the server's fault, reported as
+ * an `internal` RpcError and never passed on.
  */
 export class RpcClient {
   constructor(
@@ -32,18 +54,67 @@ export class RpcClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async request<T = unknown>(subject: string, data: unknown): Promise<T> {
+  async request<TDef extends RpcDefinition>(
+    def: TDef,
+    input: RpcRequestInput<TDef>,
+    options: RpcRequestOptions = {},
+  ): Promise<RpcResponse<TDef>> {
+    const commandId = def.kind === 'command' ? (options.commandId ?? randomUUID()) : undefined;
+    const reply = await this.send(def.subject, input, { ...options, commandId });
+    const checked = def.response.safeParse(reply);
+    if (checked.success) return checked.data as RpcResponse<TDef>;
+    const issues = checked.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(response)'}: ${i.message}`)
+      .join('; ');
+    throw new RpcError({
+      code: 'internal',
+      message: `${def.subject} answered a shape its contract does not allow (${issues})`,
+    });
+  }
+
+  /**
+   * The raw exchange, with no contract: for tools and for tests that send what no
+   * typed caller could (a malformed request, an unknown subject).
+   */
+  async send(
+    subject: string,
+    data: unknown,
+    options: RpcRequestOptions = {},
+  ): Promise<unknown> {
     const packet = JSON.stringify({ pattern: subject, data, id: randomUUID() });
-    const msg = await this.nc.request(this.prefix + subject, packet, { timeout: this.timeoutMs });
-    const reply = msg.json<NestReply>();
-    if (reply.err !== undefined && reply.err !== null) throw new RpcError(toErrorBody(reply.err));
-    return reply.response as T;
+    const h = natsHeaders();
+    h.set(
+      RPC_HEADERS.correlationId,
+      options.correlationId ?? currentWorkContext()?.correlationId ?? randomUUID(),
+    );
+    if (options.commandId) h.set(RPC_HEADERS.commandId, options.commandId);
+    const retries = options.retries ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const msg = await this.nc.request(this.prefix + subject, packet, {
+          timeout: options.timeoutMs ?? this.timeoutMs,
+          headers: h,
+        });
+        const reply = msg.json<NestReply>();
+        if (reply.err !== undefined && reply.err !== null)
+          throw new RpcError(toErrorBody(reply.err));
+        return reply.response ?? null;
+      } catch (error) {
+        if (error instanceof RpcError || attempt >= retries || !isTimeout(error)) throw error;
+      }
+    }
   }
 }
 
+function isTimeout(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; message?: string } | null;
+  return e?.name === 'TimeoutError' || e?.code === 'TIMEOUT' || /timeout/i.test(e?.message ?? '');
+}
+
 function toErrorBody(err: unknown): RpcErrorBody {
-  if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err)
-    return err as RpcErrorBody;
+  const parsed = RpcErrorSchema.safeParse(err);
+  if (parsed.success) return parsed.data;
   const message =
     typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
   return { code: 'internal', message };

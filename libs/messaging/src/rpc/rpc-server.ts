@@ -1,5 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { ServerNats, type NatsContext, type NatsOptions } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { RPC_HEADERS } from '@boucle/contracts';
+import { runInWorkContext, type WorkContext } from '../context/work-context.js';
+import type { CommandLog } from './command-log.js';
 
 type NatsServerOptions = NonNullable<NatsOptions['options']>;
 
@@ -15,16 +20,59 @@ export type RpcReplyObserver = (reply: {
  * production, unique per test file so that test files sharing one NATS server
  * never answer each other's requests. Handlers keep their contract subjects.
  */
+export interface RpcServerOptions {
+  nats: NatsServerOptions;
+  /** Empty in production, unique per test file. */
+  prefix?: string;
+  onReply?: RpcReplyObserver;
+  /** Where commands keep their first answer; without it, a retried command runs again. */
+  commandLog?: CommandLog;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class RpcServer extends ServerNats {
   private readonly prefixed: Subscription[] = [];
   private bound: NatsConnection | undefined;
+  private readonly natsOptions: NatsServerOptions;
+  private readonly prefix: string;
+  private readonly onReply: RpcReplyObserver | undefined;
+  private readonly commandLog: CommandLog | undefined;
+  private readonly requestLogger = new Logger('Rpc');
 
-  constructor(
-    private readonly natsOptions: NatsServerOptions,
-    private readonly prefix: string,
-    private readonly onReply?: RpcReplyObserver,
-  ) {
-    super(natsOptions);
+  constructor(options: RpcServerOptions) {
+    super(options.nats);
+    this.natsOptions = options.nats;
+    this.prefix = options.prefix ?? '';
+    this.onReply = options.onReply;
+    this.commandLog = options.commandLog;
+  }
+
+  /**
+   * Every request is answered inside its work context: the caller's correlation id (or a
+   * new one) for the logs and the events it records, and its command id, if any.
+   */
+  override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
+    return runInWorkContext(this.contextOf(channel, natsMsg), () =>
+      super.handleMessage(channel, natsMsg),
+    );
+  }
+
+  private contextOf(channel: string, msg: Msg): WorkContext {
+    const header = (name: string) => {
+      const value = msg.headers?.get(name);
+      // Ids from outside are used only when they are ids: they end up in logs and events.
+      return value && UUID.test(value) ? value.toLowerCase() : undefined;
+    };
+    const commandId = header(RPC_HEADERS.commandId);
+    const subject = channel.startsWith(this.prefix) ? channel.slice(this.prefix.length) : channel;
+    return {
+      correlationId: header(RPC_HEADERS.correlationId) ?? randomUUID(),
+      ...(commandId ? { causationId: commandId } : {}),
+      ...(commandId && this.commandLog
+        ? { command: { id: commandId, subject, log: this.commandLog } }
+        : {}),
+    };
   }
 
   /**
@@ -68,8 +116,8 @@ export class RpcServer extends ServerNats {
     ctx: NatsContext,
   ): (response: unknown) => unknown {
     const publish = super.getPublisher(natsMsg, id, ctx);
+    if (!natsMsg.reply) return publish;
     const onReply = this.onReply;
-    if (!onReply || !natsMsg.reply) return publish;
     const started = performance.now();
     const subject = natsMsg.subject.startsWith(this.prefix)
       ? natsMsg.subject.slice(this.prefix.length)
@@ -80,11 +128,12 @@ export class RpcServer extends ServerNats {
       if (!observed) {
         observed = true;
         const { err } = (response ?? {}) as { err?: unknown };
-        onReply({
-          subject,
-          error: err ?? undefined,
-          seconds: (performance.now() - started) / 1000,
-        });
+        const seconds = (performance.now() - started) / 1000;
+        const code = (err as { code?: unknown } | undefined)?.code;
+        const outcome =
+          err === undefined || err === null ? 'ok' : typeof code === 'string' ? code : 'error';
+        this.requestLogger.log(`${subject} answered ${outcome} in ${(seconds * 1000).toFixed(1)} ms`);
+        onReply?.({ subject, error: err ?? undefined, seconds });
       }
       return publish(response) as unknown;
     };

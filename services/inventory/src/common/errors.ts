@@ -1,28 +1,19 @@
-import type { RpcErrorBody, RpcErrorCode } from '@boucle/contracts';
+import { Refusal, registerConstraintRefusal } from '@boucle/messaging';
 
-/** A refusal the caller can act on; travels back as a typed RPC error. */
-export class InventoryError extends Error {
-  constructor(
-    readonly code: RpcErrorCode,
-    message: string,
-    readonly extra: Omit<RpcErrorBody, 'code' | 'message'> = {},
-  ) {
-    super(message);
-    this.name = 'InventoryError';
-  }
+export { Refusal };
 
-  toBody(): RpcErrorBody {
-    return { code: this.code, message: this.message, ...this.extra };
-  }
-}
+// The guarded ledger statement refuses first; the balance's own CHECK is the backstop.
+registerConstraintRefusal('stock_balance_quantity_check', {
+  code: 'insufficient-quantity',
+  message: 'not enough stock for this movement',
+});
 
-export const notFound = (what: string, id: string) =>
-  new InventoryError('not-found', `${what} ${id} not found`);
+export const notFound = (what: string, id: string) => new Refusal('not-found', `${what} ${id} not found`);
 
-export const forbidden = (message: string) => new InventoryError('forbidden', message);
+export const forbidden = (message: string) => new Refusal('forbidden', message);
 
 export const insufficientQuantity = (message: string) =>
-  new InventoryError('insufficient-quantity', message);
+  new Refusal('insufficient-quantity', message);
 
 export const invalidTransition = (
   what: string,
@@ -30,11 +21,11 @@ export const invalidTransition = (
   target: string,
   allowed: readonly string[],
 ) =>
-  new InventoryError(
+  new Refusal(
     'invalid-transition',
     `${what} is ${current}: it cannot become ${target} (allowed next: ${allowed.length ? allowed.join(', ') : 'none'})`,
     { currentState: current, allowedStates: [...allowed] },
   );
 
 export const validation = (path: string, message: string) =>
-  new InventoryError('validation', `${path}: ${message}`, { issues: [{ path, message }] });
+  new Refusal('validation', `${path}: ${message}`, { issues: [{ path, message }] });

@@ -1,6 +1,6 @@
 import type { GoodKind } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
-import { InventoryError, notFound, validation } from '../common/errors.js';
+import { Refusal, notFound, validation } from '../common/errors.js';
 
 /** A good as stored. Reads go through SQL: the stock rules live in the database. */
 export interface GoodRow {
@@ -59,7 +59,7 @@ export function assertWholeIfCounted(good: GoodRow, quantity: string): void {
 /** A lot from a construction site can be reserved ahead of its window, never after it closed. */
 export function assertStillOffered(good: GoodRow): void {
   if (good.must_be_gone_by && new Date(good.must_be_gone_by).getTime() <= Date.now()) {
-    throw new InventoryError(
+    throw new Refusal(
       'invalid-transition',
       `lot ${good.id} had to be gone by ${new Date(good.must_be_gone_by).toISOString()}: it can no longer be held`,
       { currentState: good.state, allowedStates: [] },

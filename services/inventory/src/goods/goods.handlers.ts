@@ -1,32 +1,29 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GetGoodV1, InventoryRpc, MoveGoodV1, RecallV1 } from '@boucle/contracts';
-import { InventoryRpcExceptionFilter } from '../common/rpc-exception.filter.js';
-import { parseCommand } from '../common/validate.js';
+import { Controller } from '@nestjs/common';
+import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
+import { RpcHandler } from '@boucle/messaging';
 import { GoodsService } from './goods.service.js';
 
 @Controller()
-@UseFilters(InventoryRpcExceptionFilter)
 export class GoodsHandlers {
   constructor(private readonly goods: GoodsService) {}
 
-  @MessagePattern(InventoryRpc.moveGood)
-  move(@Payload() data: unknown) {
-    return this.goods.move(parseCommand(MoveGoodV1, data));
+  @RpcHandler(InventoryRpc.moveGood)
+  move(request: RpcRequest<typeof InventoryRpc.moveGood>) {
+    return this.goods.move(request);
   }
 
-  @MessagePattern(InventoryRpc.getGood)
-  get(@Payload() data: unknown) {
-    return this.goods.get(parseCommand(GetGoodV1, data));
+  @RpcHandler(InventoryRpc.getGood)
+  get(request: RpcRequest<typeof InventoryRpc.getGood>) {
+    return this.goods.get(request);
   }
 
-  @MessagePattern(InventoryRpc.passport)
-  passport(@Payload() data: unknown) {
-    return this.goods.passport(parseCommand(GetGoodV1, data));
+  @RpcHandler(InventoryRpc.passport)
+  passport(request: RpcRequest<typeof InventoryRpc.passport>) {
+    return this.goods.passport(request);
   }
 
-  @MessagePattern(InventoryRpc.recall)
-  recall(@Payload() data: unknown) {
-    return this.goods.recall(parseCommand(RecallV1, data));
+  @RpcHandler(InventoryRpc.recall)
+  recall(request: RpcRequest<typeof InventoryRpc.recall>) {
+    return this.goods.recall(request);
   }
 }

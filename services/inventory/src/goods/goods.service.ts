@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { Actor, GetGoodV1, MoveGoodV1, RecallV1 } from '@boucle/contracts';
+import { inTransaction } from '@boucle/messaging';
 import { MikroORM } from '@boucle/database';
 import { assertActsFor, assertRole, memberScope } from '../common/actor.js';
 import { validation } from '../common/errors.js';
@@ -32,7 +33,7 @@ export class GoodsService {
 
   /** A plain move along the lifecycle; gates and holds have commands of their own. */
   async move(cmd: z.output<typeof MoveGoodV1>): Promise<{ movementId: string }> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       // Every path locks the good before its balances: one lock order, no deadlock.
       const good = await loadGood(em, cmd.goodId, true);
       assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);

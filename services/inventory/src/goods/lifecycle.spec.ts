@@ -1,4 +1,4 @@
-import { InventoryError } from '../common/errors.js';
+import { Refusal } from '../common/errors.js';
 import { allowedNext, assertPlainMove, assertTransition, LIFECYCLES } from './lifecycle.js';
 
 describe('LIFECYCLES', () => {
@@ -31,8 +31,8 @@ describe(assertTransition.name, () => {
       assertTransition('item', 'received', 'available', 'wheelchair SN-1');
       throw new Error('expected a refusal');
     } catch (error) {
-      expect(error).toBeInstanceOf(InventoryError);
-      const body = (error as InventoryError).toBody();
+      expect(error).toBeInstanceOf(Refusal);
+      const body = (error as Refusal).toBody();
       expect(body).toMatchObject({
         code: 'invalid-transition',
         currentState: 'received',

@@ -1,27 +1,24 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { HandOverHoldV1, InventoryRpc, PlaceHoldV1, ReleaseHoldV1 } from '@boucle/contracts';
-import { InventoryRpcExceptionFilter } from '../common/rpc-exception.filter.js';
-import { parseCommand } from '../common/validate.js';
+import { Controller } from '@nestjs/common';
+import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
+import { RpcHandler } from '@boucle/messaging';
 import { HoldsService } from './holds.service.js';
 
 @Controller()
-@UseFilters(InventoryRpcExceptionFilter)
 export class HoldsHandlers {
   constructor(private readonly holds: HoldsService) {}
 
-  @MessagePattern(InventoryRpc.placeHold)
-  place(@Payload() data: unknown) {
-    return this.holds.place(parseCommand(PlaceHoldV1, data));
+  @RpcHandler(InventoryRpc.placeHold)
+  place(request: RpcRequest<typeof InventoryRpc.placeHold>) {
+    return this.holds.place(request);
   }
 
-  @MessagePattern(InventoryRpc.releaseHold)
-  release(@Payload() data: unknown) {
-    return this.holds.release(parseCommand(ReleaseHoldV1, data));
+  @RpcHandler(InventoryRpc.releaseHold)
+  release(request: RpcRequest<typeof InventoryRpc.releaseHold>) {
+    return this.holds.release(request);
   }
 
-  @MessagePattern(InventoryRpc.handOverHold)
-  handOver(@Payload() data: unknown) {
-    return this.holds.handOver(parseCommand(HandOverHoldV1, data));
+  @RpcHandler(InventoryRpc.handOverHold)
+  handOver(request: RpcRequest<typeof InventoryRpc.handOverHold>) {
+    return this.holds.handOver(request);
   }
 }

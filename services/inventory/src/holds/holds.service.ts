@@ -15,10 +15,10 @@ import {
   type ReleaseHoldV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { recordEvent } from '@boucle/messaging';
+import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
-import { InventoryError, insufficientQuantity, notFound, validation } from '../common/errors.js';
-import { METRICS_REGISTRY } from '../common/metrics.js';
+import { Refusal, insufficientQuantity, notFound, validation } from '../common/errors.js';
+import { METRICS_REGISTRY } from '@boucle/service';
 import { assertStillOffered, assertWholeIfCounted, describeGood, loadGood } from '../goods/good.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
 import { normalise, StockService } from '../goods/stock.service.js';
@@ -66,7 +66,7 @@ export class HoldsService implements OnModuleDestroy {
   }
 
   async place(cmd: z.output<typeof PlaceHoldV1>): Promise<{ holdId: string; expiresAt: string }> {
-    const result = await this.orm.em.fork().transactional((em) => this.placeIn(em, cmd));
+    const result = await inTransaction(this.orm, (em) => this.placeIn(em, cmd));
     // Scheduled after the commit: a job must never point at a hold that was rolled back.
     // Were this process to die right here, the sweep releases the hold instead.
     await this.scheduleExpiry(result.holdId, new Date(result.expiresAt));
@@ -109,7 +109,7 @@ export class HoldsService implements OnModuleDestroy {
       );
       await this.scheduleExpiry(holdId, new Date(expiresAt));
     } catch (error) {
-      if (!(error instanceof InventoryError)) throw error;
+      if (!(error instanceof Refusal)) throw error;
       await recordEvent(
         em,
         InventoryHoldRejectedV1,
@@ -199,29 +199,31 @@ export class HoldsService implements OnModuleDestroy {
   async release(
     cmd: z.output<typeof ReleaseHoldV1>,
   ): Promise<{ holdId: string; status: 'released' }> {
-    await this.orm.em.fork().transactional(async (em) => {
+    const answer = await inTransaction(this.orm, async (em) => {
       const hold = await this.loadHold(em, cmd.holdId);
       const good = await loadGood(em, hold.good_id);
       assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
       await this.end(em, hold, 'released', cmd.reason, cmd.actor);
+      return { holdId: cmd.holdId, status: 'released' as const };
     });
     this.cancelTimer(cmd.holdId);
     await this.queue.remove(expireJobOptions(cmd.holdId, 0).jobId).catch(() => undefined);
-    return { holdId: cmd.holdId, status: 'released' };
+    return answer;
   }
 
   async handOver(
     cmd: z.output<typeof HandOverHoldV1>,
   ): Promise<{ holdId: string; status: 'handed-over' }> {
-    await this.orm.em.fork().transactional(async (em) => {
+    const answer = await inTransaction(this.orm, async (em) => {
       const hold = await this.loadHold(em, cmd.holdId);
       const good = await loadGood(em, hold.good_id);
       assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
       await this.end(em, hold, 'handed-over', 'handed over', cmd.actor, cmd.beneficiaryRef);
+      return { holdId: cmd.holdId, status: 'handed-over' as const };
     });
     this.cancelTimer(cmd.holdId);
     await this.queue.remove(expireJobOptions(cmd.holdId, 0).jobId).catch(() => undefined);
-    return { holdId: cmd.holdId, status: 'handed-over' };
+    return answer;
   }
 
   /**
@@ -230,7 +232,7 @@ export class HoldsService implements OnModuleDestroy {
    * disagree) is told so, and BullMQ retries it later.
    */
   async expire(holdId: string): Promise<'released' | 'ended' | 'not-yet'> {
-    const outcome = await this.orm.em.fork().transactional(async (em) => {
+    const outcome = await inTransaction(this.orm, async (em) => {
       const [hold] = await em.execute<(HoldRow & { due: boolean })[]>(
         `SELECT *, expires_at <= clock_timestamp() AS due FROM hold WHERE id = ? FOR UPDATE`,
         [holdId],
@@ -319,7 +321,7 @@ export class HoldsService implements OnModuleDestroy {
     handedTo?: string,
   ): Promise<void> {
     if (hold.status !== 'active') {
-      throw new InventoryError(
+      throw new Refusal(
         'invalid-transition',
         `hold ${hold.id} is ${hold.status}: it has already ended`,
         {

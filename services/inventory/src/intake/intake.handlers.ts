@@ -1,17 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { InventoryRpc, RecordIntakeV1 } from '@boucle/contracts';
-import { InventoryRpcExceptionFilter } from '../common/rpc-exception.filter.js';
-import { parseCommand } from '../common/validate.js';
+import { Controller } from '@nestjs/common';
+import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
+import { RpcHandler } from '@boucle/messaging';
 import { IntakeService } from './intake.service.js';
 
 @Controller()
-@UseFilters(InventoryRpcExceptionFilter)
 export class IntakeHandlers {
   constructor(private readonly intake: IntakeService) {}
 
-  @MessagePattern(InventoryRpc.recordIntake)
-  record(@Payload() data: unknown) {
-    return this.intake.record(parseCommand(RecordIntakeV1, data));
+  @RpcHandler(InventoryRpc.recordIntake)
+  record(request: RpcRequest<typeof InventoryRpc.recordIntake>) {
+    return this.intake.record(request);
   }
 }

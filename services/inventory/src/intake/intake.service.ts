@@ -7,9 +7,9 @@ import {
   type RecordIntakeV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { recordEvent } from '@boucle/messaging';
+import { currentWorkContext, inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor } from '../common/actor.js';
-import { InventoryError, validation } from '../common/errors.js';
+import { Refusal, validation } from '../common/errors.js';
 import type { GoodRow } from '../goods/good.js';
 import { StockService } from '../goods/stock.service.js';
 import { SitesService, type SiteRow } from '../sites/sites.service.js';
@@ -30,7 +30,7 @@ export class IntakeService {
   ) {}
 
   async record(cmd: RecordIntake): Promise<{ intakeId: string; goodIds: string[] }> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const site = await this.sites.loadSite(em, cmd.siteId);
       assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
       await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
@@ -42,6 +42,8 @@ export class IntakeService {
         );
       }
       const intakeId = randomUUID();
+      // One intake's events share a correlation: the request's, or the intake's own.
+      const correlationId = currentWorkContext()?.correlationId ?? intakeId;
       const receivedAt = cmd.receivedAt
         ? new Date(cmd.receivedAt).toISOString()
         : new Date().toISOString();
@@ -74,7 +76,7 @@ export class IntakeService {
           actor: cmd.actor,
           cause: { type: 'command', id: intakeId },
           weightKg: input.weightKg ?? null,
-          correlationId: intakeId,
+          correlationId,
         });
       }
       await recordEvent(
@@ -89,7 +91,7 @@ export class IntakeService {
           tareKg: cmd.tareKg,
           goodIds,
         },
-        { actor: cmd.actor, correlationId: intakeId },
+        { actor: cmd.actor, correlationId },
       );
       return { intakeId, goodIds };
     });
@@ -128,7 +130,7 @@ export class IntakeService {
       )
       .catch((error: unknown) => {
         if ((error as { code?: string }).code === '23505' && item) {
-          throw new InventoryError(
+          throw new Refusal(
             'conflict',
             `goods.${index}.serialNumber: ${item.make} ${item.model} ${item.serialNumber} is already in stock`,
             { issues: [{ path: `goods.${index}.serialNumber`, message: 'already in stock' }] },

@@ -11,9 +11,9 @@ import {
   type OfferLotV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { recordEvent } from '@boucle/messaging';
+import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, assertRole, SYSTEM_ACTOR } from '../common/actor.js';
-import { InventoryError, validation } from '../common/errors.js';
+import { Refusal, validation } from '../common/errors.js';
 import { loadGood, type GoodRow } from '../goods/good.js';
 import { normalise, StockService } from '../goods/stock.service.js';
 import { SitesService } from '../sites/sites.service.js';
@@ -42,7 +42,7 @@ export class LotsService {
     assertRole(cmd.actor, ['firm', 'operator'], 'offering a lot');
     if (new Date(cmd.mustBeGoneBy) <= new Date())
       throw validation('mustBeGoneBy', 'must be in the future');
-    const goodId = await this.orm.em.fork().transactional(async (em) => {
+    const { goodId } = await inTransaction(this.orm, async (em) => {
       const site = await this.sites.loadSite(em, cmd.siteId);
       assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
       if (site.kind !== 'construction-site') {
@@ -104,7 +104,7 @@ export class LotsService {
         },
         { actor: cmd.actor },
       );
-      return id;
+      return { goodId: id };
     });
     await this.queue
       .add(
@@ -120,23 +120,20 @@ export class LotsService {
 
   /** The firm diverts what is still offered (say the works moved forward). */
   async divert(cmd: z.output<typeof DivertLotV1>): Promise<{ goodId: string; diverted: string }> {
-    const diverted = await this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const good = await loadGood(em, cmd.goodId, true);
       assertActsFor(cmd.actor, good.organisation_id, `lot ${good.id}`);
-      return this.divertOffered(em, good, cmd.destination, cmd.actor, false);
+      const diverted = await this.divertOffered(em, good, cmd.destination, cmd.actor, false);
+      if (diverted === null) {
+        throw new Refusal('insufficient-quantity', `nothing of lot ${cmd.goodId} is still offered`);
+      }
+      return { goodId: cmd.goodId, diverted };
     });
-    if (diverted === null) {
-      throw new InventoryError(
-        'insufficient-quantity',
-        `nothing of lot ${cmd.goodId} is still offered`,
-      );
-    }
-    return { goodId: cmd.goodId, diverted };
   }
 
   /** The job at `mustBeGoneBy`: idempotent, since a lot with nothing left offered is left alone. */
   async divertUntaken(goodId: string): Promise<'diverted' | 'nothing-left' | 'not-yet'> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const good = await loadGood(em, goodId, true);
       const [due] = await em.execute<{ due: boolean }[]>(
         'SELECT must_be_gone_by <= clock_timestamp() AS due FROM good WHERE id = ?',

@@ -1,62 +1,49 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  CertifyV1,
-  InventoryRpc,
-  RecordChecklistV1,
-  RecordDisinfectionV1,
-  RecordQualityCheckV1,
-  ReleaseForUseV1,
-  ReturnItemV1,
-  StartRefurbishmentV1,
-  TriageV1,
-} from '@boucle/contracts';
-import { InventoryRpcExceptionFilter } from '../common/rpc-exception.filter.js';
-import { parseCommand } from '../common/validate.js';
+import { Controller } from '@nestjs/common';
+import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
+import { RpcHandler } from '@boucle/messaging';
 import { RefurbishmentService } from './refurbishment.service.js';
 
 @Controller()
-@UseFilters(InventoryRpcExceptionFilter)
 export class RefurbishmentHandlers {
   constructor(private readonly refurbishment: RefurbishmentService) {}
 
-  @MessagePattern(InventoryRpc.triage)
-  triage(@Payload() data: unknown) {
-    return this.refurbishment.triage(parseCommand(TriageV1, data));
+  @RpcHandler(InventoryRpc.triage)
+  triage(request: RpcRequest<typeof InventoryRpc.triage>) {
+    return this.refurbishment.triage(request);
   }
 
-  @MessagePattern(InventoryRpc.startRefurbishment)
-  start(@Payload() data: unknown) {
-    return this.refurbishment.start(parseCommand(StartRefurbishmentV1, data));
+  @RpcHandler(InventoryRpc.startRefurbishment)
+  start(request: RpcRequest<typeof InventoryRpc.startRefurbishment>) {
+    return this.refurbishment.start(request);
   }
 
-  @MessagePattern(InventoryRpc.recordChecklist)
-  checklist(@Payload() data: unknown) {
-    return this.refurbishment.recordChecklist(parseCommand(RecordChecklistV1, data));
+  @RpcHandler(InventoryRpc.recordChecklist)
+  checklist(request: RpcRequest<typeof InventoryRpc.recordChecklist>) {
+    return this.refurbishment.recordChecklist(request);
   }
 
-  @MessagePattern(InventoryRpc.recordQualityCheck)
-  qualityCheck(@Payload() data: unknown) {
-    return this.refurbishment.recordQualityCheck(parseCommand(RecordQualityCheckV1, data));
+  @RpcHandler(InventoryRpc.recordQualityCheck)
+  qualityCheck(request: RpcRequest<typeof InventoryRpc.recordQualityCheck>) {
+    return this.refurbishment.recordQualityCheck(request);
   }
 
-  @MessagePattern(InventoryRpc.recordDisinfection)
-  disinfection(@Payload() data: unknown) {
-    return this.refurbishment.recordDisinfection(parseCommand(RecordDisinfectionV1, data));
+  @RpcHandler(InventoryRpc.recordDisinfection)
+  disinfection(request: RpcRequest<typeof InventoryRpc.recordDisinfection>) {
+    return this.refurbishment.recordDisinfection(request);
   }
 
-  @MessagePattern(InventoryRpc.certify)
-  certify(@Payload() data: unknown) {
-    return this.refurbishment.certify(parseCommand(CertifyV1, data));
+  @RpcHandler(InventoryRpc.certify)
+  certify(request: RpcRequest<typeof InventoryRpc.certify>) {
+    return this.refurbishment.certify(request);
   }
 
-  @MessagePattern(InventoryRpc.releaseForUse)
-  release(@Payload() data: unknown) {
-    return this.refurbishment.releaseForUse(parseCommand(ReleaseForUseV1, data));
+  @RpcHandler(InventoryRpc.releaseForUse)
+  release(request: RpcRequest<typeof InventoryRpc.releaseForUse>) {
+    return this.refurbishment.releaseForUse(request);
   }
 
-  @MessagePattern(InventoryRpc.returnItem)
-  returnItem(@Payload() data: unknown) {
-    return this.refurbishment.returnItem(parseCommand(ReturnItemV1, data));
+  @RpcHandler(InventoryRpc.returnItem)
+  returnItem(request: RpcRequest<typeof InventoryRpc.returnItem>) {
+    return this.refurbishment.returnItem(request);
   }
 }

@@ -18,9 +18,9 @@ import {
   type TriageV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { recordEvent } from '@boucle/messaging';
+import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, assertRole } from '../common/actor.js';
-import { InventoryError, notFound, validation } from '../common/errors.js';
+import { Refusal, notFound, validation } from '../common/errors.js';
 import { describeGood, loadBalances, loadGood, type GoodRow } from '../goods/good.js';
 import { assertTransition } from '../goods/lifecycle.js';
 import { StockService } from '../goods/stock.service.js';
@@ -197,7 +197,7 @@ export class RefurbishmentService {
   async returnItem(
     cmd: z.output<typeof ReturnItemV1>,
   ): Promise<{ goodId: string; state: string; cycle: number }> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const good = await loadGood(em, cmd.goodId, true);
       if (good.kind !== 'item')
         throw validation('goodId', `good ${good.id} is a ${good.kind}, not a medical aid`);
@@ -254,7 +254,7 @@ export class RefurbishmentService {
     body: (em: EntityManager, good: GoodRow) => Promise<void>,
   ): Promise<{ goodId: string; state: string }> {
     assertRole(actor, ['refurbisher', 'operator'], 'refurbishment');
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const good = await loadGood(em, goodId, true);
       assertActsFor(actor, good.organisation_id, `good ${good.id}`);
       if (good.kind !== 'item')
@@ -262,7 +262,7 @@ export class RefurbishmentService {
       const recorded = await this.recordedGates(em, good);
       const missing = missingGates(recorded, gatesBefore(gate));
       if (missing.length > 0) {
-        throw new InventoryError(
+        throw new Refusal(
           'invalid-transition',
           `${describeGood(good)} is ${good.state}: ${gate} needs the gate(s) ${missing.join(', ')} recorded first`,
           { currentState: good.state, allowedStates: [] },
@@ -275,7 +275,7 @@ export class RefurbishmentService {
 
   private assertState(good: GoodRow, state: string, gate: string): void {
     if (good.state !== state) {
-      throw new InventoryError(
+      throw new Refusal(
         'invalid-transition',
         `${describeGood(good)} is ${good.state}: ${gate} is recorded while ${state}`,
         {

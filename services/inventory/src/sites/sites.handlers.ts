@@ -1,38 +1,29 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  InventoryRpc,
-  RecordCertificateV1,
-  RegisterDeviceModelV1,
-  RegisterOrganisationV1,
-  RegisterSiteV1,
-} from '@boucle/contracts';
-import { InventoryRpcExceptionFilter } from '../common/rpc-exception.filter.js';
-import { parseCommand } from '../common/validate.js';
+import { Controller } from '@nestjs/common';
+import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
+import { RpcHandler } from '@boucle/messaging';
 import { SitesService } from './sites.service.js';
 
 @Controller()
-@UseFilters(InventoryRpcExceptionFilter)
 export class SitesHandlers {
   constructor(private readonly sites: SitesService) {}
 
-  @MessagePattern(InventoryRpc.registerOrganisation)
-  registerOrganisation(@Payload() data: unknown) {
-    return this.sites.registerOrganisation(parseCommand(RegisterOrganisationV1, data));
+  @RpcHandler(InventoryRpc.registerOrganisation)
+  registerOrganisation(request: RpcRequest<typeof InventoryRpc.registerOrganisation>) {
+    return this.sites.registerOrganisation(request);
   }
 
-  @MessagePattern(InventoryRpc.registerSite)
-  registerSite(@Payload() data: unknown) {
-    return this.sites.registerSite(parseCommand(RegisterSiteV1, data));
+  @RpcHandler(InventoryRpc.registerSite)
+  registerSite(request: RpcRequest<typeof InventoryRpc.registerSite>) {
+    return this.sites.registerSite(request);
   }
 
-  @MessagePattern(InventoryRpc.recordCertificate)
-  recordCertificate(@Payload() data: unknown) {
-    return this.sites.recordCertificate(parseCommand(RecordCertificateV1, data));
+  @RpcHandler(InventoryRpc.recordCertificate)
+  recordCertificate(request: RpcRequest<typeof InventoryRpc.recordCertificate>) {
+    return this.sites.recordCertificate(request);
   }
 
-  @MessagePattern(InventoryRpc.registerDeviceModel)
-  registerDeviceModel(@Payload() data: unknown) {
-    return this.sites.registerDeviceModel(parseCommand(RegisterDeviceModelV1, data));
+  @RpcHandler(InventoryRpc.registerDeviceModel)
+  registerDeviceModel(request: RpcRequest<typeof InventoryRpc.registerDeviceModel>) {
+    return this.sites.registerDeviceModel(request);
   }
 }

@@ -8,6 +8,7 @@ import type {
   RegisterSiteV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
+import { inTransaction } from '@boucle/messaging';
 import { assertActsFor, assertRole } from '../common/actor.js';
 import { notFound, validation } from '../common/errors.js';
 
@@ -29,14 +30,14 @@ export class SitesService {
   ): Promise<{ organisationId: string }> {
     assertRole(cmd.actor, ['coordinator'], 'registering a member organisation');
     const id = randomUUID();
-    await this.orm.em
-      .fork()
-      .execute('INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?)', [
+    return inTransaction(this.orm, async (em) => {
+      await em.execute('INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?)', [
         id,
         cmd.name,
         cmd.kind,
       ]);
-    return { organisationId: id };
+      return { organisationId: id };
+    });
   }
 
   async registerSite(
@@ -46,7 +47,7 @@ export class SitesService {
     if (new Set(cmd.locations).size !== cmd.locations.length) {
       throw validation('locations', 'location names must be unique within a site');
     }
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const [org] = await em.execute('SELECT id FROM organisation WHERE id = ?', [
         cmd.organisationId,
       ]);
@@ -72,7 +73,7 @@ export class SitesService {
     cmd: z.output<typeof RecordCertificateV1>,
   ): Promise<{ certificateId: string }> {
     if (cmd.validUntil <= cmd.validFrom) throw validation('validUntil', 'must be after validFrom');
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const site = await this.loadSite(em, cmd.siteId);
       assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
       const id = randomUUID();
@@ -91,7 +92,8 @@ export class SitesService {
     if (new Set(cmd.checklist).size !== cmd.checklist.length) {
       throw validation('checklist', 'steps must be unique');
     }
-    await this.orm.em.fork().execute(
+    return inTransaction(this.orm, async (em) => {
+      await em.execute(
       `INSERT INTO device_model (make, model, iso_class, lifetime_years, checklist, instructions_ref)
        VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (make, model) DO UPDATE SET iso_class = EXCLUDED.iso_class,
@@ -105,8 +107,9 @@ export class SitesService {
         JSON.stringify(cmd.checklist),
         cmd.instructionsRef,
       ],
-    );
-    return { make: cmd.make, model: cmd.model };
+      );
+      return { make: cmd.make, model: cmd.model };
+    });
   }
 
   async loadSite(em: EntityManager, siteId: string): Promise<SiteRow> {

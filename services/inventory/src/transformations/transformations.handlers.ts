@@ -1,17 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { InventoryRpc, RecordTransformationV1 } from '@boucle/contracts';
-import { InventoryRpcExceptionFilter } from '../common/rpc-exception.filter.js';
-import { parseCommand } from '../common/validate.js';
+import { Controller } from '@nestjs/common';
+import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
+import { RpcHandler } from '@boucle/messaging';
 import { TransformationsService } from './transformations.service.js';
 
 @Controller()
-@UseFilters(InventoryRpcExceptionFilter)
 export class TransformationsHandlers {
   constructor(private readonly transformations: TransformationsService) {}
 
-  @MessagePattern(InventoryRpc.recordTransformation)
-  record(@Payload() data: unknown) {
-    return this.transformations.record(parseCommand(RecordTransformationV1, data));
+  @RpcHandler(InventoryRpc.recordTransformation)
+  record(request: RpcRequest<typeof InventoryRpc.recordTransformation>) {
+    return this.transformations.record(request);
   }
 }

@@ -7,7 +7,7 @@ import {
   type RecordTransformationV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { recordEvent } from '@boucle/messaging';
+import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, assertRole } from '../common/actor.js';
 import { validation } from '../common/errors.js';
 import { describeGood, loadBalances, loadGood, type GoodRow } from '../goods/good.js';
@@ -45,7 +45,7 @@ export class TransformationsService {
 
   async record(cmd: Transformation): Promise<{ transformationId: string } & Outcome> {
     assertRole(cmd.actor, ['operator', 'refurbisher'], 'recording a transformation');
-    return this.orm.em.fork().transactional(async (em) => {
+    return inTransaction(this.orm, async (em) => {
       const id = randomUUID();
       const outcome = await this.apply(em, id, cmd);
       await em.execute(

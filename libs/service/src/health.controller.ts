@@ -2,10 +2,10 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { MikroORM } from '@boucle/database';
 import { MessagingRuntime, NATS_CONNECTION } from '@boucle/messaging';
-import { REDIS } from '../common/redis.js';
-import { METRICS_REGISTRY, type Registry } from './metrics.js';
+import { METRICS_REGISTRY, REDIS } from './tokens.js';
 
 @Controller()
 export class HealthController {

@@ -1,23 +1,26 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { FactoryProvider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { MessagingRuntime } from '@boucle/messaging';
-import { METRICS_REGISTRY } from '../common/metrics.js';
-import { HOLDS_QUEUE } from '../holds/holds.jobs.js';
-import { LOTS_QUEUE } from '../lots/lots.jobs.js';
-
-export { Registry, METRICS_REGISTRY };
+import { METRICS_REGISTRY, SERVICE_OPTIONS } from './tokens.js';
+import type { ServiceOptions } from './service.module.js';
 
 const QUEUE_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 
 /**
  * One registry per application instance, so that tests can start several: the
- * process defaults, the event backbone's gauges, and the depth of each queue.
+ * process defaults, the event backbone's gauges, and the depth of each queue, all
+ * labelled with the service's name.
  */
-export function createMetricsRegistry(messaging: MessagingRuntime, ...queues: Queue[]): Registry {
+export function createMetricsRegistry(
+  service: string,
+  messaging: MessagingRuntime,
+  queues: () => Queue[],
+): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ service: 'inventory' });
+  registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   messaging.registerMetrics(registry);
   new Gauge({
@@ -28,7 +31,7 @@ export function createMetricsRegistry(messaging: MessagingRuntime, ...queues: Qu
     async collect() {
       // A queue whose counts Redis does not give is left out of this scrape, not the others.
       const counts = await Promise.all(
-        queues.map((queue) =>
+        queues().map((queue) =>
           queue.getJobCounts(...QUEUE_STATES).then(
             (byState) => ({ queue: queue.name, byState }),
             () => null,
@@ -48,6 +51,14 @@ export function createMetricsRegistry(messaging: MessagingRuntime, ...queues: Qu
 
 export const metricsRegistryProvider: FactoryProvider<Registry> = {
   provide: METRICS_REGISTRY,
-  useFactory: createMetricsRegistry,
-  inject: [MessagingRuntime, getQueueToken(HOLDS_QUEUE), getQueueToken(LOTS_QUEUE)],
+  useFactory: (options: ServiceOptions, messaging: MessagingRuntime, moduleRef: ModuleRef) => {
+    let found: Queue[] | undefined;
+    // Looked up when first scraped: the queues belong to feature modules built after this one.
+    const queues = () =>
+      (found ??= (options.queues ?? []).map((name) =>
+        moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
+      ));
+    return createMetricsRegistry(options.service, messaging, queues);
+  },
+  inject: [SERVICE_OPTIONS, MessagingRuntime, ModuleRef],
 };

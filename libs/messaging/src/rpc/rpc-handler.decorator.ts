@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import { MessagePattern, RpcException } from '@nestjs/microservices';
+import type { RpcDefinition, RpcRequest, RpcResponse } from '@boucle/contracts';
+import type { z } from 'zod';
+import { currentWorkContext } from '../context/work-context.js';
+import { boundedErrorBody } from './bounded-error.js';
+import { isCommandReplay } from './command-log.js';
+import { Refusal, refusalBody, validationRefusal } from './refusal.js';
+
+const logger = new Logger('Rpc');
+
+type Handler<TDef extends RpcDefinition> = (
+  request: RpcRequest<TDef>,
+) => Promise<z.input<TDef['response']>> | z.input<TDef['response']>;
+
+/**
+ * Marks a controller method as the handler of one request/reply contract. The method
+ * receives the request already validated (unknown fields and wrong types are refused
+ * with the field named) and answers with what the contract's response allows; every
+ * failure becomes a bounded, typed error answer here, in one place. A command whose id
+ * already committed gets its first answer again without running twice.
+ *
+ *   @RpcHandler(InventoryRpc.placeHold)
+ *   place(request: RpcRequest<typeof InventoryRpc.placeHold>) { return this.holds.place(request); }
+ */
+export function RpcHandler<TDef extends RpcDefinition>(def: TDef) {
+  return <THandler extends Handler<TDef>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<THandler>,
+  ): void => {
+    const handle = descriptor.value!;
+    descriptor.value = async function (this: unknown, data: unknown) {
+      try {
+        return await answer(def, data, (request) => handle.call(this, request));
+      } catch (error) {
+        throw new RpcException(boundedErrorBody(refusalBody(error, def.subject)));
+      }
+    } as unknown as THandler;
+    MessagePattern(def.subject)(target, key, descriptor);
+  };
+}
+
+async function answer<TDef extends RpcDefinition>(
+  def: TDef,
+  data: unknown,
+  handle: (request: RpcRequest<TDef>) => unknown,
+): Promise<RpcResponse<TDef>> {
+  const request = def.request.safeParse(data);
+  if (!request.success) throw validationRefusal(request.error);
+  const command = def.kind === 'command' ? currentWorkContext()?.command : undefined;
+  if (command) {
+    const first = await command.log.find(command.id);
+    if (first) return replay(def, command.id, first);
+  }
+  let result: unknown;
+  try {
+    result = await handle(request.data as RpcRequest<TDef>);
+  } catch (error) {
+    // Sent twice at once: the other one committed first, and its answer is the answer.
+    if (command && isCommandReplay(error)) {
+      const first = await command.log.find(command.id);
+      if (first) return replay(def, command.id, first);
+    }
+    throw error;
+  }
+  const response = checkResponse(def, result);
+  if (
+    command?.recorded &&
+    JSON.stringify(command.recorded.response ?? null) !== JSON.stringify(result ?? null)
+  ) {
+    logger.error(`${def.subject} answered otherwise than the answer its transaction recorded`);
+  }
+  return response;
+}
+
+function replay<TDef extends RpcDefinition>(
+  def: TDef,
+  commandId: string,
+  first: { subject: string; response: unknown },
+): RpcResponse<TDef> {
+  if (first.subject !== def.subject) {
+    throw new Refusal(
+      'conflict',
+      `command id ${commandId} was already used for ${first.subject}: a new command needs a new id`,
+    );
+  }
+  return checkResponse(def, first.response);
+}
+
+/** What leaves is what the contract promises, in its JSON form; anything else is a bug here. */
+function checkResponse<TDef extends RpcDefinition>(def: TDef, result: unknown): RpcResponse<TDef> {
+  const json: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
+  const checked = def.response.safeParse(json);
+  if (checked.success) return checked.data as RpcResponse<TDef>;
+  const issues = checked.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(response)'}: ${i.message}`)
+    .join('; ');
+  throw new Error(`${def.subject} answered a shape its contract does not allow: ${issues}`);
+}

@@ -1,0 +1,306 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { z } from 'zod';
+import { defineCommand, defineQuery, RPC_HEADERS, type RpcRequest } from '@boucle/contracts';
+import { MikroORM } from '@boucle/database';
+import { testEnvironment } from '@boucle/testing';
+import {
+  CommandLog,
+  currentWorkContext,
+  inTransaction,
+  recordEvent,
+  Refusal,
+  RpcClient,
+  RpcError,
+  RpcHandler,
+  RpcServer,
+} from '../src/index.js';
+import { actor, createBackbone, ParcelWeighedV1, type Backbone } from './harness.js';
+
+const WeighV1 = defineCommand({
+  service: 'inventory',
+  aggregate: 'parcel',
+  verb: 'weigh',
+  description: 'test command',
+  request: z.strictObject({
+    kg: z.number().positive(),
+    workMs: z.number().int().min(0).default(0),
+  }),
+  response: z.object({ parcelId: z.uuid(), correlationId: z.string() }),
+});
+
+const LabelV1 = defineCommand({
+  service: 'inventory',
+  aggregate: 'parcel',
+  verb: 'label',
+  description: 'test command',
+  request: z.strictObject({}),
+  response: z.object({ labelled: z.boolean() }),
+});
+
+/** Its handler answers what its contract does not allow. */
+const BrokenV1 = defineQuery({
+  service: 'inventory',
+  aggregate: 'parcel',
+  verb: 'broken',
+  description: 'test query',
+  request: z.strictObject({}),
+  response: z.object({ count: z.number() }),
+});
+
+const RefuseV1 = defineQuery({
+  service: 'inventory',
+  aggregate: 'parcel',
+  verb: 'refuse',
+  description: 'test query',
+  request: z.strictObject({}),
+  response: z.object({}),
+});
+
+/** Handler work that takes a while (not a wait for a condition: those poll with a deadline). */
+const simulateWork = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let orm: MikroORM;
+
+@Controller()
+class ParcelHandlers {
+  @RpcHandler(WeighV1)
+  async weigh(request: RpcRequest<typeof WeighV1>) {
+    return inTransaction(orm, async (em) => {
+      const parcelId = randomUUID();
+      await em.execute('INSERT INTO test_parcel (id, seq, kg) VALUES (?, 0, ?)', [
+        parcelId,
+        request.kg,
+      ]);
+      await recordEvent(em, ParcelWeighedV1, { parcelId, seq: 0, kg: request.kg }, { actor });
+      await simulateWork(request.workMs);
+      return { parcelId, correlationId: currentWorkContext()!.correlationId };
+    });
+  }
+
+  @RpcHandler(LabelV1)
+  label() {
+    return inTransaction(orm, () => Promise.resolve({ labelled: true }));
+  }
+
+  @RpcHandler(BrokenV1)
+  broken() {
+    return { count: 'many' } as unknown as { count: number };
+  }
+
+  @RpcHandler(RefuseV1)
+  refuse(): never {
+    throw new Refusal('forbidden', 'not for you');
+  }
+}
+
+@Module({ controllers: [ParcelHandlers] })
+class TestRpcModule {}
+
+describe(RpcServer.name, () => {
+  let backbone: Backbone;
+  let app: INestMicroservice;
+  let sut: RpcClient;
+
+  beforeAll(async () => {
+    backbone = await createBackbone();
+    orm = backbone.orm;
+    app = await NestFactory.createMicroservice(TestRpcModule, {
+      strategy: new RpcServer({
+        nats: { servers: testEnvironment().natsUrl },
+        prefix: backbone.naming.prefix,
+        commandLog: new CommandLog(orm),
+      }),
+      logger: false,
+    });
+    await app.listen();
+    sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await backbone?.dispose();
+  });
+
+  async function parcels(): Promise<number> {
+    const [row] = await orm.em
+      .fork()
+      .execute<{ n: string }[]>('SELECT count(*) AS n FROM test_parcel');
+    return Number(row!.n);
+  }
+
+  async function outboxRows(): Promise<{ correlation_id: string; causation_id: string | null }[]> {
+    return orm.em.fork().execute(
+      `SELECT payload->>'correlationId' AS correlation_id, payload->>'causationId' AS causation_id
+           FROM messaging_outbox ORDER BY id`,
+    );
+  }
+
+  describe('command ids', () => {
+    it('should act once and answer the first answer when a command is sent again with its id', async () => {
+      const before = await parcels();
+      const commandId = randomUUID();
+
+      const first = await sut.request(WeighV1, { kg: 3 }, { commandId });
+      const again = await sut.request(WeighV1, { kg: 3 }, { commandId });
+
+      expect(again).toEqual(first);
+      expect(await parcels()).toBe(before + 1);
+    });
+
+    it('should act once when the caller timed out and retried while the first was still running', async () => {
+      const before = await parcels();
+      const commandId = randomUUID();
+
+      // Each attempt gives up after 300 ms; the first is still at work for 1.2 s, so the
+      // second and third arrive while it runs, and the last one gets the answer.
+      const answer = await sut.request(
+        WeighV1,
+        { kg: 4, workMs: 1_200 },
+        { commandId, timeoutMs: 300, retries: 5 },
+      );
+
+      expect(await parcels()).toBe(before + 1);
+      const [row] = await orm.em
+        .fork()
+        .execute<{ id: string }[]>('SELECT id FROM test_parcel WHERE kg = 4');
+      expect(answer.parcelId).toBe(row!.id);
+    });
+
+    it('should refuse a command id already used for another command', async () => {
+      const commandId = randomUUID();
+      await sut.request(WeighV1, { kg: 5 }, { commandId });
+
+      const error = await sut.request(LabelV1, {}, { commandId }).catch((e: unknown) => e);
+
+      expect((error as RpcError).body).toMatchObject({ code: 'conflict' });
+      expect((error as RpcError).message).toContain(WeighV1.subject);
+    });
+
+    it('should act again for a new command id', async () => {
+      const before = await parcels();
+
+      const a = await sut.request(WeighV1, { kg: 6 });
+      const b = await sut.request(WeighV1, { kg: 6 });
+
+      expect(a.parcelId).not.toBe(b.parcelId);
+      expect(await parcels()).toBe(before + 2);
+    });
+  });
+
+  describe('work context', () => {
+    it("should carry the caller's correlation id into the handler and the events it records", async () => {
+      const correlationId = randomUUID();
+      const commandId = randomUUID();
+
+      const answer = await sut.request(WeighV1, { kg: 7 }, { correlationId, commandId });
+
+      expect(answer.correlationId).toBe(correlationId);
+      const rows = await outboxRows();
+      expect(rows.at(-1)).toEqual({ correlation_id: correlationId, causation_id: commandId });
+    });
+
+    it('should start a correlation when the caller sends none that is an id', async () => {
+      const reply = (await sut.send(
+        WeighV1.subject,
+        { kg: 8 },
+        { correlationId: 'not an id' },
+      )) as {
+        correlationId: string;
+      };
+
+      expect(reply.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('contracts', () => {
+    it('should refuse a request with an unknown field, naming it', async () => {
+      const error = await sut
+        .send(WeighV1.subject, { kg: 1, colour: 'red' })
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcError);
+      expect((error as RpcError).body).toMatchObject({
+        code: 'validation',
+        issues: [{ path: 'colour', message: 'unknown field' }],
+      });
+    });
+
+    it('should answer internal, never the wrong shape, when its handler breaks the response contract', async () => {
+      const error = await sut.request(BrokenV1, {}).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcError);
+      expect((error as RpcError).body).toEqual({ code: 'internal', message: 'internal error' });
+    });
+
+    it('should answer a refusal with its code', async () => {
+      const error = await sut.request(RefuseV1, {}).catch((e: unknown) => e);
+
+      expect((error as RpcError).body).toEqual({ code: 'forbidden', message: 'not for you' });
+    });
+  });
+});
+
+describe(RpcClient.name, () => {
+  let backbone: Backbone;
+
+  beforeAll(async () => {
+    backbone = await createBackbone();
+  });
+
+  afterAll(async () => {
+    await backbone?.dispose();
+  });
+
+  it('should report an answer whose shape breaks its contract as a server error, never pass it on', async () => {
+    const subject = backbone.naming.prefix + WeighV1.subject;
+    // A responder that speaks the framing but not the contract.
+    const rogue = backbone.nc.subscribe(subject, {
+      callback: (_error, msg) => {
+        const { id } = msg.json<{ id: string }>();
+        msg.respond(JSON.stringify({ id, response: { parcelId: 42 }, isDisposed: true }));
+      },
+    });
+    await backbone.nc.flush();
+    const sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000);
+
+    const error = await sut.request(WeighV1, { kg: 1 }).catch((e: unknown) => e);
+
+    rogue.unsubscribe();
+    expect(error).toBeInstanceOf(RpcError);
+    expect((error as RpcError).code).toBe('internal');
+    expect((error as RpcError).message).toContain('parcelId');
+  });
+
+  it('should send the command id and the correlation id as headers', async () => {
+    const subject = backbone.naming.prefix + WeighV1.subject;
+    const seen: (string | undefined)[][] = [];
+    const echo = backbone.nc.subscribe(subject, {
+      callback: (_error, msg) => {
+        seen.push([
+          msg.headers?.get(RPC_HEADERS.commandId),
+          msg.headers?.get(RPC_HEADERS.correlationId),
+        ]);
+        const { id } = msg.json<{ id: string }>();
+        msg.respond(
+          JSON.stringify({
+            id,
+            response: { parcelId: randomUUID(), correlationId: 'x' },
+            isDisposed: true,
+          }),
+        );
+      },
+    });
+    await backbone.nc.flush();
+    const sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000);
+    const commandId = randomUUID();
+    const correlationId = randomUUID();
+
+    await sut.request(WeighV1, { kg: 1 }, { commandId, correlationId });
+
+    echo.unsubscribe();
+    expect(seen).toEqual([[commandId, correlationId]]);
+  });
+});

@@ -1,2 +1,0 @@
-/** A plain Redis connection for health checks and start-up checks; BullMQ keeps its own. */
-export const REDIS = Symbol('REDIS');

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { InventoryRpc, type RpcRequestInput } from '@boucle/contracts';
+import { RpcServer } from '@boucle/messaging';
+import { eventually } from '@boucle/testing';
+import { startInventory, type Fixture, type InventoryHarness } from './harness.js';
+
+/*
+ * A caller whose answer never came (a timeout, a dropped connection) sends the same
+ * command again with its command id. Before command ids, a second intake of the same
+ * wheelchairs was recorded, or refused as a duplicate serial although the first had
+ * succeeded: neither is what the operator at the counter did.
+ */
+describe(RpcServer.name, () => {
+  let h: InventoryHarness;
+  let fixture: Fixture;
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    const logs = new PassThrough();
+    let partial = '';
+    logs.on('data', (chunk: Buffer) => {
+      const text = partial + chunk.toString('utf8');
+      const complete = text.split('\n');
+      partial = complete.pop() ?? '';
+      for (const line of complete)
+        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    h = await startInventory({ LOG_LEVEL: 'info' }, [], { logDestination: logs });
+    fixture = await h.member();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const intake = (serial: string): RpcRequestInput<typeof InventoryRpc.recordIntake> => ({
+    actor: fixture.operator,
+    siteId: fixture.siteId,
+    locationId: fixture.locationId,
+    grossWeightKg: 25,
+    tareKg: 5,
+    provenance: { locality: 'Amiens' },
+    collectionMode: 'drop-off',
+    goods: [
+      { kind: 'item', serialNumber: serial, make: 'Invacare', model: 'Action 3', weightKg: 20 },
+    ],
+  });
+
+  async function intakesOf(serial: string): Promise<number> {
+    const [row] = await h.orm.em
+      .fork()
+      .execute<{ n: string }[]>('SELECT count(*) AS n FROM good WHERE serial_number = ?', [serial]);
+    return Number(row!.n);
+  }
+
+  async function recordedEvents(subject: string, intakeId: string) {
+    return h.orm.em.fork().execute<{ correlation_id: string }[]>(
+      `SELECT payload->>'correlationId' AS correlation_id FROM messaging_outbox
+          WHERE subject = ? AND payload->'data'->>'intakeId' = ?`,
+      [subject, intakeId],
+    );
+  }
+
+  describe('command ids', () => {
+    it('should act once and return the first answer when a command is retried after a client timeout', async () => {
+      const commandId = randomUUID();
+      // Another session keeps the intake table locked: every attempt waits inside its
+      // transaction, longer than the caller waits for an answer.
+      const blocker = h.orm.em.fork();
+      const released = blocker.transactional(async (em) => {
+        await em.execute('LOCK TABLE intake IN EXCLUSIVE MODE');
+        await eventually(async () => {
+          const [row] = await h.orm.em.fork().execute<{ n: string }[]>(
+            `SELECT count(*) AS n FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO intake%'`,
+          );
+          // Two attempts waiting: the first one and a retry sent after its timeout.
+          expect(Number(row!.n)).toBeGreaterThanOrEqual(2);
+        });
+      });
+
+      const answer = h.rpc.request(InventoryRpc.recordIntake, intake('RETRY-1'), {
+        commandId,
+        timeoutMs: 1_000,
+        retries: 10,
+      });
+      await released;
+      const first = await answer;
+
+      expect(await intakesOf('RETRY-1')).toBe(1);
+      const [good] = await h.orm.em
+        .fork()
+        .execute<{ id: string }[]>("SELECT id FROM good WHERE serial_number = 'RETRY-1'");
+      expect(first.goodIds).toEqual([good!.id]);
+      expect(await recordedEvents('inventory.intake.recorded.v1', first.intakeId)).toHaveLength(1);
+
+      const later = await h.rpc.request(InventoryRpc.recordIntake, intake('RETRY-1'), {
+        commandId,
+      });
+      expect(later).toEqual(first);
+      expect(await intakesOf('RETRY-1')).toBe(1);
+    });
+
+    it('should judge a refused command afresh when it is sent again', async () => {
+      const commandId = randomUUID();
+      const refused = await h.rpc
+        .request(
+          InventoryRpc.recordIntake,
+          { ...intake('RETRY-2'), locationId: randomUUID() },
+          { commandId },
+        )
+        .catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'forbidden' });
+
+      const accepted = await h.rpc
+        .request(InventoryRpc.recordIntake, intake('RETRY-2'), { commandId: randomUUID() })
+        .catch((error: unknown) => error);
+      expect(accepted).toMatchObject({ goodIds: [expect.any(String)] });
+    });
+  });
+
+  describe('logs', () => {
+    it('should log a handled command as JSON with the correlation id of the event it recorded', async () => {
+      const correlationId = randomUUID();
+
+      const { intakeId } = await h.rpc.request(InventoryRpc.recordIntake, intake('LOG-1'), {
+        correlationId,
+      });
+
+      const [event] = await recordedEvents('inventory.intake.recorded.v1', intakeId);
+      expect(event!.correlation_id).toBe(correlationId);
+      await eventually(() => {
+        const line = lines.find(
+          (l) =>
+            typeof l['msg'] === 'string' &&
+            l['msg'].startsWith(`${InventoryRpc.recordIntake.subject} answered ok`) &&
+            l['correlationId'] === correlationId,
+        );
+        expect(line).toMatchObject({ service: 'inventory', correlationId, level: 30 });
+      });
+    });
+  });
+});
