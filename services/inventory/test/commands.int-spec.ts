@@ -111,10 +111,10 @@ describe(RpcServer.name, () => {
           { commandId },
         )
         .catch((error: unknown) => error);
-      expect(refused).toMatchObject({ code: 'forbidden' });
+      expect(refused).toMatchObject({ code: 'not-found' });
 
       const accepted = await h.rpc
-        .request(InventoryRpc.recordIntake, intake('RETRY-2'), { commandId: randomUUID() })
+        .request(InventoryRpc.recordIntake, intake('RETRY-2'), { commandId })
         .catch((error: unknown) => error);
       expect(accepted).toMatchObject({ goodIds: [expect.any(String)] });
     });

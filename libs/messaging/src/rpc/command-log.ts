@@ -64,13 +64,3 @@ export async function inTransaction<T>(
   command.recorded = { response };
   return response;
 }
-
-/** True for the error of a second transaction recording a command id that already committed. */
-export function isCommandReplay(error: unknown): boolean {
-  const e = error as { code?: string; constraint?: string; message?: string } | null;
-  return (
-    e?.code === '23505' &&
-    (e.constraint === `${COMMAND_LOG_TABLE}_pkey` ||
-      (e.message ?? '').includes(`${COMMAND_LOG_TABLE}_pkey`))
-  );
-}

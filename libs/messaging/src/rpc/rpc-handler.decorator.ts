@@ -4,7 +4,6 @@ import type { RpcDefinition, RpcRequest, RpcResponse } from '@boucle/contracts';
 import type { z } from 'zod';
 import { currentWorkContext } from '../context/work-context.js';
 import { boundedErrorBody } from './bounded-error.js';
-import { isCommandReplay } from './command-log.js';
 import { Refusal, refusalBody, validationRefusal } from './refusal.js';
 
 const logger = new Logger('Rpc');
@@ -57,8 +56,10 @@ async function answer<TDef extends RpcDefinition>(
   try {
     result = await handle(request.data as RpcRequest<TDef>);
   } catch (error) {
-    // Sent twice at once: the other one committed first, and its answer is the answer.
-    if (command && isCommandReplay(error)) {
+    // Sent again while the first was still at work: the first committed meanwhile, and this
+    // one failed on its traces (its command id, or a duplicate serial the first inserted).
+    // The first answer is the answer.
+    if (command) {
       const first = await command.log.find(command.id);
       if (first) return replay(def, command.id, first);
     }
