@@ -190,6 +190,29 @@ describe(RpcServer.name, () => {
     });
   });
 
+  describe('pruning', () => {
+    it('should forget answers older than it keeps, at most a batch at a time, and keep younger ones', async () => {
+      await sut.request(WeighV1, { kg: 9 });
+      await sut.request(WeighV1, { kg: 9 });
+      const log = new CommandLog(orm);
+      const rows = async () =>
+        Number(
+          (
+            await orm.em
+              .fork()
+              .execute<{ n: string }[]>('SELECT count(*) AS n FROM messaging_command_log')
+          )[0]!.n,
+        );
+      const before = await rows();
+
+      expect(await log.prune(60_000)).toBe(0);
+      expect(await log.prune(0, 1)).toBe(1);
+      expect(await rows()).toBe(before - 1);
+      expect(await log.prune(0)).toBe(before - 1);
+      expect(await rows()).toBe(0);
+    });
+  });
+
   describe('work context', () => {
     it("should carry the caller's correlation id into the handler and the events it records", async () => {
       const correlationId = randomUUID();

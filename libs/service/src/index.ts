@@ -5,3 +5,4 @@ export * from './metrics.js';
 export * from './health.controller.js';
 export * from './service.module.js';
 export * from './bootstrap.js';
+export * from './jobs.js';

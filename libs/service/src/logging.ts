@@ -9,7 +9,11 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
  * and the correlation id of the work it belongs to (the request, event or job), so
  * that one piece of work can be followed across services.
  */
-export function loggerParams(service: string, level: LogLevel, destination?: DestinationStream): Params {
+export function loggerParams(
+  service: string,
+  level: LogLevel,
+  destination?: DestinationStream,
+): Params {
   const options = {
     level,
     base: { service },

@@ -52,7 +52,9 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       imports: [
-        LoggerModule.forRoot(loggerParams(options.service, config.LOG_LEVEL, options.logDestination)),
+        LoggerModule.forRoot(
+          loggerParams(options.service, config.LOG_LEVEL, options.logDestination),
+        ),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           entities: [],

@@ -30,6 +30,7 @@ import { MikroORM } from '@boucle/database';
 import { backoffMs } from '../backoff.js';
 import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
 import { InboxPruner } from '../inbox/inbox-pruner.js';
+import { CommandLog } from '../rpc/command-log.js';
 import { Naming } from '../naming.js';
 import {
   OutboxRelay,
@@ -60,6 +61,8 @@ export interface MessagingModuleOptions {
    * keeping rows for the consumed streams' max age plus `marginMs` (1 day).
    */
   inboxPruning?: { intervalMs?: number; marginMs?: number };
+  /** How long a command's first answer is kept for its retries (7 days). */
+  commandLog?: { keepMs?: number };
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -210,26 +213,38 @@ export class MessagingRuntime
     if (!this.nc.isClosed()) await this.nc.drain();
   }
 
-  /** On a timer that never keeps the process alive; a failed run is logged, the next one retries. */
+  /**
+   * On a timer that never keeps the process alive; a failed run is logged, the next one
+   * retries. Inbox rows are kept for the consumed streams' max age (a re-created consumer
+   * may replay that far); command answers for `commandLog.keepMs` (7 days), longer than
+   * any caller keeps retrying one command.
+   */
   private startInboxPruning(orm: MikroORM, producers: Producer[]): void {
-    if (producers.length === 0) return;
     const intervalMs = this.options.inboxPruning?.intervalMs ?? 10 * 60_000;
-    const pruner = new InboxPruner({
-      orm,
-      jsm: this.jsm,
-      naming: this.naming,
-      producers,
-      marginMs: this.options.inboxPruning?.marginMs,
-      onError: (error) => this.logger.warn(`inbox pruning: ${String(error)}`),
-    });
+    const pruner =
+      producers.length > 0
+        ? new InboxPruner({
+            orm,
+            jsm: this.jsm,
+            naming: this.naming,
+            producers,
+            marginMs: this.options.inboxPruning?.marginMs,
+            onError: (error) => this.logger.warn(`inbox pruning: ${String(error)}`),
+          })
+        : undefined;
+    const commands = new CommandLog(orm);
+    const keepCommandsMs = this.options.commandLog?.keepMs ?? 7 * 24 * 3_600_000;
     const schedule = (delayMs: number) => {
       this.pruneTimer = setTimeout(() => {
-        this.pruning = pruner
-          .prune()
-          .then(
-            () => undefined,
-            (error: unknown) => this.logger.warn(`inbox pruning: ${String(error)}`),
-          )
+        this.pruning = Promise.all([
+          pruner
+            ?.prune()
+            .catch((error: unknown) => this.logger.warn(`inbox pruning: ${String(error)}`)),
+          commands
+            .prune(keepCommandsMs)
+            .catch((error: unknown) => this.logger.warn(`command log pruning: ${String(error)}`)),
+        ])
+          .then(() => undefined)
           .finally(() => {
             this.pruning = undefined;
             if (!this.stopping) schedule(intervalMs);

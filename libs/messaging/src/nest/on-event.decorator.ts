@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
-import type { EventDefinition } from '@boucle/contracts';
+import type { EventData, EventDefinition, EventEnvelope } from '@boucle/contracts';
+import type { EntityManager } from '@boucle/database';
 
 export const ON_EVENT_METADATA = 'boucle:on-event';
 
@@ -28,13 +29,31 @@ export interface OnEventMetadata extends OnEventOptions {
   event: EventDefinition;
 }
 
+/** The handler of one event version: its envelope's data is typed by the contract. */
+export type EventHandlerMethod<TDef extends EventDefinition> = (
+  event: EventEnvelope<EventData<TDef>>,
+  em: EntityManager,
+) => Promise<void>;
+
 /**
  * Marks a provider method as the handler of one event version. It is called
  * with the validated envelope and a fresh EntityManager inside the transaction
- * that also records the event in the inbox:
+ * that also records the event in the inbox. The event's type comes from the
+ * contract, so a handler cannot declare another one:
  *
  *   @OnEvent(InventoryHoldPlacedV1, { consumer: 'matching.hold-placed' })
- *   async onHoldPlaced(event: EventEnvelope<InventoryHoldPlacedV1Data>, em: EntityManager) { … }
+ *   async onHoldPlaced(event: EventEnvelope<EventData<typeof InventoryHoldPlacedV1>>, em: EntityManager) { … }
  */
-export const OnEvent = (event: EventDefinition, options: OnEventOptions): MethodDecorator =>
-  SetMetadata<string, OnEventMetadata>(ON_EVENT_METADATA, { event, ...options });
+export function OnEvent<TDef extends EventDefinition>(event: TDef, options: OnEventOptions) {
+  return <THandler extends EventHandlerMethod<TDef>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<THandler>,
+  ): void => {
+    SetMetadata<string, OnEventMetadata>(ON_EVENT_METADATA, { event, ...options })(
+      target,
+      key,
+      descriptor,
+    );
+  };
+}

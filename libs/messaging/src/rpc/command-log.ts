@@ -19,9 +19,10 @@ export class CommandLog {
   async find(commandId: string): Promise<RecordedCommand | undefined> {
     const [row] = await this.orm.em
       .fork()
-      .execute<
-        { subject: string; response: unknown }[]
-      >(`SELECT subject, response FROM ${COMMAND_LOG_TABLE} WHERE command_id = ?`, [commandId]);
+      .execute<{ subject: string; response: unknown }[]>(
+        `SELECT subject, response FROM ${COMMAND_LOG_TABLE} WHERE command_id = ?`,
+        [commandId],
+      );
     return row ? { subject: row.subject, response: row.response } : undefined;
   }
 

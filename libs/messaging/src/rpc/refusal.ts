@@ -24,7 +24,10 @@ export function validationRefusal(error: z.ZodError): Refusal {
   const issues = error.issues.flatMap((issue) => {
     // Name each unknown field itself, not the object it was found in.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }));
+      return issue.keys.map((key) => ({
+        path: at([...issue.path, key]),
+        message: 'unknown field',
+      }));
     }
     return [{ path: at(issue.path), message: issue.message }];
   });
@@ -66,7 +69,10 @@ export function refusalBody(error: unknown, subject: string): RpcErrorBody {
       return { code: 'validation', message: 'a value breaks a rule of the record it belongs to' };
     case '40P01':
     case '40001':
-      return { code: 'conflict', message: 'another change to the same data was under way: try again' };
+      return {
+        code: 'conflict',
+        message: 'another change to the same data was under way: try again',
+      };
     case '23505':
       return { code: 'conflict', message: 'this already exists' };
     case '23503':

@@ -77,11 +77,7 @@ export class RpcClient {
    * The raw exchange, with no contract: for tools and for tests that send what no
    * typed caller could (a malformed request, an unknown subject).
    */
-  async send(
-    subject: string,
-    data: unknown,
-    options: RpcRequestOptions = {},
-  ): Promise<unknown> {
+  async send(subject: string, data: unknown, options: RpcRequestOptions = {}): Promise<unknown> {
     const packet = JSON.stringify({ pattern: subject, data, id: randomUUID() });
     const h = natsHeaders();
     h.set(

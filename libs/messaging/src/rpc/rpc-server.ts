@@ -132,7 +132,9 @@ export class RpcServer extends ServerNats {
         const code = (err as { code?: unknown } | undefined)?.code;
         const outcome =
           err === undefined || err === null ? 'ok' : typeof code === 'string' ? code : 'error';
-        this.requestLogger.log(`${subject} answered ${outcome} in ${(seconds * 1000).toFixed(1)} ms`);
+        this.requestLogger.log(
+          `${subject} answered ${outcome} in ${(seconds * 1000).toFixed(1)} ms`,
+        );
         onReply?.({ subject, error: err ?? undefined, seconds });
       }
       return publish(response) as unknown;

@@ -1,3 +1,5 @@
+import type { JobCorrelation } from '@boucle/service';
+
 /**
  * The holds queue. Never change these names: jobs already in Redis carry them.
  */
@@ -12,7 +14,8 @@ export const HoldJob = {
 
 export type HoldJobName = (typeof HoldJob)[keyof typeof HoldJob];
 
-export interface ExpireHoldPayload {
+/** Ids only, and the correlation of the work that scheduled it. */
+export interface ExpireHoldPayload extends JobCorrelation {
   holdId: string;
 }
 

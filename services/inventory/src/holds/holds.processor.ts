@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { runJob } from '@boucle/service';
 import { HOLDS_QUEUE, HoldJob, type ExpireHoldPayload, type HoldJobName } from './holds.jobs.js';
 import { HoldsService } from './holds.service.js';
 
@@ -10,7 +11,11 @@ export class HoldsProcessor extends WorkerHost {
     super();
   }
 
-  override async process(job: Job<ExpireHoldPayload, unknown, HoldJobName>): Promise<unknown> {
+  override process(job: Job<ExpireHoldPayload, unknown, HoldJobName>): Promise<unknown> {
+    return runJob(job, () => this.dispatch(job));
+  }
+
+  private async dispatch(job: Job<ExpireHoldPayload, unknown, HoldJobName>): Promise<unknown> {
     const name = job.name;
     switch (name) {
       case HoldJob.expire: {

@@ -1,3 +1,5 @@
+import type { JobCorrelation } from '@boucle/service';
+
 /**
  * The lots queue. Never change these names: jobs already in Redis carry them.
  */
@@ -14,7 +16,8 @@ export const LOTS_SWEEP_SCHEDULER_ID = 'sweep-overdue-lots';
 
 export type LotJobName = (typeof LotJob)[keyof typeof LotJob];
 
-export interface DivertUntakenPayload {
+/** Ids only, and the correlation of the work that scheduled it. */
+export interface DivertUntakenPayload extends JobCorrelation {
   goodId: string;
 }
 

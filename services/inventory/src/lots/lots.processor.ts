@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { runJob } from '@boucle/service';
 import { LOTS_QUEUE, LotJob, type DivertUntakenPayload, type LotJobName } from './lots.jobs.js';
 import { LotsService } from './lots.service.js';
 
@@ -10,7 +11,11 @@ export class LotsProcessor extends WorkerHost {
     super();
   }
 
-  override async process(job: Job<DivertUntakenPayload, unknown, LotJobName>): Promise<unknown> {
+  override process(job: Job<DivertUntakenPayload, unknown, LotJobName>): Promise<unknown> {
+    return runJob(job, () => this.dispatch(job));
+  }
+
+  private async dispatch(job: Job<DivertUntakenPayload, unknown, LotJobName>): Promise<unknown> {
     const name = job.name;
     switch (name) {
       case LotJob.divertUntaken: {
