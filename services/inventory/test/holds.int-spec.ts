@@ -6,8 +6,10 @@ import type { Queue } from 'bullmq';
 import { expireJobOptions, HOLDS_QUEUE } from '../src/holds/holds.jobs.js';
 import { HoldsService } from '../src/holds/holds.service.js';
 import {
-  intakeWheelchairs,
+  availableLot,
+  availableWheelchair,
   refurbish,
+  intakeWheelchairs,
   refusal,
   registerWheelchairModel,
   startInventory,
@@ -29,42 +31,7 @@ describe(HoldsService.name, () => {
     await h?.close();
   });
 
-  async function availableWheelchair(serial: string): Promise<string> {
-    const [goodId] = await intakeWheelchairs(h, fixture, [serial]);
-    await refurbish(h, fixture, goodId!);
-    return goodId!;
-  }
-
-  async function lot(quantity: string): Promise<string> {
-    const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
-      actor: fixture.operator,
-      siteId: fixture.siteId,
-      locationId: fixture.locationId,
-      grossWeightKg: 500,
-      tareKg: 10,
-      provenance: { locality: 'Amiens' },
-      collectionMode: 'construction-site',
-      goods: [
-        {
-          kind: 'lot',
-          materialFamily: 'terracotta tiles',
-          quantity,
-          unit: 'm2',
-          conditionGrade: 'A',
-          wasteCode: '17 01 03',
-        },
-      ],
-    });
-    await h.rpc.request(InventoryRpc.moveGood, {
-      actor: fixture.operator,
-      goodId: goodIds[0]!,
-      quantity,
-      fromState: 'stored',
-      toState: 'available',
-      reason: 'sorted and priced',
-    });
-    return goodIds[0]!;
-  }
+  const lot = (quantity: string) => availableLot(h, fixture, quantity);
 
   const place = (goodId: string, holderId: string, quantity = '1', ttlSeconds = 3_600) =>
     h.rpc.request(InventoryRpc.placeHold, {
@@ -146,7 +113,7 @@ describe(HoldsService.name, () => {
 
     it('should answer every racing command on one hold with one success and typed refusals', async () => {
       for (let round = 0; round < 10; round++) {
-        const goodId = await availableWheelchair(`RACE-END-${round}`);
+        const goodId = await availableWheelchair(h, fixture, `RACE-END-${round}`);
         const { holdId } = await place(goodId, 'ben-r');
         await h.orm.em.fork().execute('UPDATE hold SET expires_at = now() WHERE id = ?', [holdId]);
         const outcomes = await Promise.allSettled([
@@ -197,7 +164,7 @@ describe(HoldsService.name, () => {
 
   describe('release', () => {
     it('should make the quantity available again and end the hold once', async () => {
-      const goodId = await availableWheelchair('REL-1');
+      const goodId = await availableWheelchair(h, fixture, 'REL-1');
       const { holdId } = await place(goodId, 'ben-1');
 
       await h.rpc.request(InventoryRpc.releaseHold, {
@@ -224,7 +191,7 @@ describe(HoldsService.name, () => {
 
   describe('handOver', () => {
     it('should hand the held aid over and show its holder in a recall', async () => {
-      const goodId = await availableWheelchair('HO-1');
+      const goodId = await availableWheelchair(h, fixture, 'HO-1');
       const { holdId } = await place(goodId, 'ben-9');
       await h.rpc.request(InventoryRpc.handOverHold, {
         actor: fixture.operator,
@@ -265,7 +232,7 @@ describe(HoldsService.name, () => {
 
   describe('expire', () => {
     it('should release a hold at its expiry and emit the event', async () => {
-      const goodId = await availableWheelchair('EXP-1');
+      const goodId = await availableWheelchair(h, fixture, 'EXP-1');
       const js = jetstream(h.nc);
       const { holdId } = await place(goodId, 'ben-3', '1', 1);
 
@@ -294,7 +261,7 @@ describe(HoldsService.name, () => {
     });
 
     it('should release the hold when its BullMQ job runs, as on a replica that restarted', async () => {
-      const goodId = await availableWheelchair('JOB-1');
+      const goodId = await availableWheelchair(h, fixture, 'JOB-1');
       const { holdId } = await place(goodId, 'ben-6', '1', 3_600);
       await h.orm.em
         .fork()
@@ -319,7 +286,7 @@ describe(HoldsService.name, () => {
     });
 
     it('should release overdue holds in the sweep when their job never ran', async () => {
-      const goodId = await availableWheelchair('SWEEP-1');
+      const goodId = await availableWheelchair(h, fixture, 'SWEEP-1');
       const { holdId } = await place(goodId, 'ben-4', '1', 3_600);
       // As if the process had died between the commit and scheduling the job.
       await h.orm.em

@@ -4,7 +4,15 @@ import { InventoryRpc, type Actor } from '@boucle/contracts';
 import { eventually } from '@boucle/testing';
 import { divertJobOptions, LOTS_QUEUE } from '../src/lots/lots.jobs.js';
 import { LotsService } from '../src/lots/lots.service.js';
-import { refusal, startInventory, type Fixture, type InventoryHarness } from './harness.js';
+import {
+  firmUser,
+  lotOffer,
+  offerLot,
+  refusal,
+  startInventory,
+  type Fixture,
+  type InventoryHarness,
+} from './harness.js';
 
 describe(LotsService.name, () => {
   let h: InventoryHarness;
@@ -14,29 +22,14 @@ describe(LotsService.name, () => {
   beforeAll(async () => {
     h = await startInventory();
     site = await h.member('construction-site');
-    firm = { userId: 'firm-user-1', role: 'firm', organisationId: site.organisationId };
+    firm = firmUser(site);
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const offer = (overrides: Record<string, unknown> = {}) =>
-    h.rpc.request(InventoryRpc.offerLot, {
-      actor: firm,
-      siteId: site.siteId,
-      locationId: site.locationId,
-      materialFamily: 'oak parquet',
-      quantity: '84.5',
-      unit: 'm2',
-      estimated: true,
-      conditionGrade: 'B',
-      wasteCode: '17 02 01',
-      availableFrom: new Date(Date.now() - 3_600_000).toISOString(),
-      mustBeGoneBy: new Date(Date.now() + 3_600_000).toISOString(),
-      fallback: { route: 'recycling', facility: 'plateforme bois Amiens Est' },
-      ...overrides,
-    });
+  const offer = (overrides: Parameters<typeof lotOffer>[1] = {}) => offerLot(h, site, overrides);
 
   const balances = async (goodId: string) =>
     (
@@ -76,7 +69,9 @@ describe(LotsService.name, () => {
         'fallback.route',
       ],
     ])('should refuse %s, naming the field', async (_case, overrides, path) => {
-      const error = await refusal(offer(overrides));
+      const error = await refusal(
+        h.rpc.send(InventoryRpc.offerLot.subject, { ...lotOffer(site), ...overrides }),
+      );
       expect(error.code).toBe('validation');
       expect(error.body.issues?.map((i) => i.path)).toContain(path);
     });
