@@ -26,10 +26,7 @@ export class DatabaseModule {
   static forRoot(options: DatabaseOptions): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [
-        { provide: MikroORM, useFactory: () => openDatabase(options) },
-        CloseDatabase,
-      ],
+      providers: [{ provide: MikroORM, useFactory: () => openDatabase(options) }, CloseDatabase],
       exports: [MikroORM],
     };
   }

@@ -110,7 +110,10 @@ class MessagingCommandLog extends Migration {
       CREATE TABLE ${COMMAND_LOG_TABLE} (
         command_id uuid PRIMARY KEY,
         subject text NOT NULL,
-        response jsonb NOT NULL,
+        -- A hash of the request with its actor: the id replays only the same request.
+        fingerprint text NOT NULL,
+        -- Null only inside the command's own transaction, until its answer is known.
+        response jsonb,
         recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
     this.addSql(

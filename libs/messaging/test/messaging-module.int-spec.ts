@@ -79,11 +79,7 @@ describe(MessagingModule.name, () => {
           relay: { pollIntervalMs: 200 },
         }),
       ],
-      providers: [
-        ParcelEffects,
-        ReservationEffects,
-        { provide: MikroORM, useValue: backbone.orm },
-      ],
+      providers: [ParcelEffects, ReservationEffects, { provide: MikroORM, useValue: backbone.orm }],
     })
     class TestAppModule {}
     const context = await NestFactory.createApplicationContext(TestAppModule, { logger: false });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
 import { defineCommand, defineQuery, RPC_HEADERS, type RpcRequest } from '@boucle/contracts';
@@ -10,12 +11,14 @@ import {
   CommandLog,
   currentWorkContext,
   inTransaction,
+  NestedTransactionError,
   recordEvent,
   Refusal,
   RpcClient,
   RpcError,
   RpcHandler,
   RpcServer,
+  runInWorkContext,
 } from '../src/index.js';
 import { actor, createBackbone, ParcelWeighedV1, type Backbone } from './harness.js';
 
@@ -38,6 +41,16 @@ const LabelV1 = defineCommand({
   description: 'test command',
   request: z.strictObject({}),
   response: z.object({ labelled: z.boolean() }),
+});
+
+/** Its handler acts, then answers what its contract does not allow. */
+const BrokenWeighV1 = defineCommand({
+  service: 'inventory',
+  aggregate: 'parcel',
+  verb: 'broken-weigh',
+  description: 'test command',
+  request: z.strictObject({}),
+  response: z.object({ parcelId: z.uuid() }),
 });
 
 /** Its handler answers what its contract does not allow. */
@@ -83,6 +96,14 @@ class ParcelHandlers {
   @RpcHandler(LabelV1)
   label() {
     return inTransaction(orm, () => Promise.resolve({ labelled: true }));
+  }
+
+  @RpcHandler(BrokenWeighV1)
+  brokenWeigh() {
+    return inTransaction(orm, async (em) => {
+      await em.execute('INSERT INTO test_parcel (id, seq, kg) VALUES (?, 0, 1)', [randomUUID()]);
+      return { parcelId: 'not a uuid' };
+    });
   }
 
   @RpcHandler(BrokenV1)
@@ -176,7 +197,38 @@ describe(RpcServer.name, () => {
       const error = await sut.request(LabelV1, {}, { commandId }).catch((e: unknown) => e);
 
       expect((error as RpcError).body).toMatchObject({ code: 'conflict' });
-      expect((error as RpcError).message).toContain(WeighV1.subject);
+      expect((error as RpcError).message).toContain('already used for another request');
+    });
+
+    it("should never answer another request's first answer through its command id", async () => {
+      const commandId = randomUUID();
+      const first = await sut.request(WeighV1, { kg: 10 }, { commandId });
+      const before = await parcels();
+
+      // Command ids are no secret: the events a command records name it as their cause.
+      const error = await sut.request(WeighV1, { kg: 11 }, { commandId }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcError);
+      expect((error as RpcError).body).toMatchObject({ code: 'conflict' });
+      expect(JSON.stringify((error as RpcError).body)).not.toContain(first.parcelId);
+      expect(await parcels()).toBe(before);
+    });
+
+    it('should refuse a command whose command id is not a UUID rather than run it unprotected', async () => {
+      const before = await parcels();
+      const h = natsHeaders();
+      h.set(RPC_HEADERS.commandId, 'ulid-01HZX3');
+      const reply = await backbone.nc.request(
+        backbone.naming.prefix + WeighV1.subject,
+        JSON.stringify({ pattern: WeighV1.subject, data: { kg: 12 }, id: randomUUID() }),
+        { headers: h, timeout: 5_000 },
+      );
+
+      expect(reply.json<{ err: unknown }>().err).toMatchObject({
+        code: 'validation',
+        issues: [{ path: RPC_HEADERS.commandId }],
+      });
+      expect(await parcels()).toBe(before);
     });
 
     it('should act again for a new command id', async () => {
@@ -187,6 +239,16 @@ describe(RpcServer.name, () => {
 
       expect(a.parcelId).not.toBe(b.parcelId);
       expect(await parcels()).toBe(before + 2);
+    });
+  });
+
+  describe('inTransaction', () => {
+    it('should refuse to open a transaction inside another of the same work', async () => {
+      const nested = runInWorkContext({ correlationId: randomUUID() }, () =>
+        inTransaction(orm, () => inTransaction(orm, () => Promise.resolve(1))),
+      );
+
+      await expect(nested).rejects.toBeInstanceOf(NestedTransactionError);
     });
   });
 
@@ -256,6 +318,15 @@ describe(RpcServer.name, () => {
 
       expect(error).toBeInstanceOf(RpcError);
       expect((error as RpcError).body).toEqual({ code: 'internal', message: 'internal error' });
+    });
+
+    it('should roll back a command whose answer breaks its contract, so that it never acted', async () => {
+      const before = await parcels();
+
+      const error = await sut.request(BrokenWeighV1, {}).catch((e: unknown) => e);
+
+      expect((error as RpcError).body).toEqual({ code: 'internal', message: 'internal error' });
+      expect(await parcels()).toBe(before);
     });
 
     it('should answer a refusal with its code', async () => {

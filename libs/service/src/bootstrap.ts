@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '@boucle/config';
 import { MikroORM } from '@boucle/database';
-import { CommandLog, RpcServer, rpcRequestMetrics } from '@boucle/messaging';
+import { CommandLog, MessagingRuntime, RpcServer, rpcRequestMetrics } from '@boucle/messaging';
 import { METRICS_REGISTRY } from './tokens.js';
 
 export interface ServiceAppOptions {
@@ -26,17 +26,15 @@ export async function createServiceApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.connectMicroservice(
-    {
-      strategy: new RpcServer({
-        nats: { servers: options.natsUrl, queue: options.service, maxReconnectAttempts: -1 },
-        prefix: options.subjectPrefix,
-        onReply: rpcRequestMetrics(app.get<Registry>(METRICS_REGISTRY)),
-        commandLog: new CommandLog(app.get(MikroORM)),
-      }),
-    },
-    { inheritAppConfig: true },
-  );
+  const rpc = new RpcServer({
+    nats: { servers: options.natsUrl, queue: options.service, maxReconnectAttempts: -1 },
+    prefix: options.subjectPrefix,
+    onReply: rpcRequestMetrics(app.get<Registry>(METRICS_REGISTRY)),
+    commandLog: new CommandLog(app.get(MikroORM)),
+  });
+  app.connectMicroservice({ strategy: rpc }, { inheritAppConfig: true });
+  // Requests stop first, so that those in hand are answered before the backbone stops.
+  app.get(MessagingRuntime).stopFirst(() => rpc.drain());
   // Exit 0 after a graceful stop, rather than re-raising the signal (143).
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.init();

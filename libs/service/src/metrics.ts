@@ -52,12 +52,16 @@ export function createMetricsRegistry(
 export const metricsRegistryProvider: FactoryProvider<Registry> = {
   provide: METRICS_REGISTRY,
   useFactory: (options: ServiceOptions, messaging: MessagingRuntime, moduleRef: ModuleRef) => {
-    let found: Queue[] | undefined;
-    // Looked up when first scraped: the queues belong to feature modules built after this one.
+    // Looked up when scraped: the queues belong to feature modules built after this one. A
+    // queue that cannot be found is left out of the scrape, not the whole scrape.
     const queues = () =>
-      (found ??= (options.queues ?? []).map((name) =>
-        moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
-      ));
+      (options.queues ?? []).flatMap((name) => {
+        try {
+          return [moduleRef.get<Queue>(getQueueToken(name), { strict: false })];
+        } catch {
+          return [];
+        }
+      });
     return createMetricsRegistry(options.service, messaging, queues);
   },
   inject: [SERVICE_OPTIONS, MessagingRuntime, ModuleRef],

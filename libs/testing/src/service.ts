@@ -35,7 +35,11 @@ export async function testServiceEnvironment(
   const machine = testEnvironment();
   const db = await createTestDatabase(migrations);
   const prefix = `${uniqueId()}.`;
-  const streamPrefix = prefix.slice(0, -1).toUpperCase().replace(/[^A-Z0-9]/g, '_') + '_';
+  const streamPrefix =
+    prefix
+      .slice(0, -1)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '_') + '_';
   const queuePrefix = `${prefix}${service}`;
   return {
     db,
@@ -53,8 +57,7 @@ export async function testServiceEnvironment(
       try {
         const jsm = await jetstreamManager(nc);
         for await (const name of jsm.streams.names()) {
-          if (name.startsWith(streamPrefix))
-            await jsm.streams.delete(name).catch(() => undefined);
+          if (name.startsWith(streamPrefix)) await jsm.streams.delete(name).catch(() => undefined);
         }
       } finally {
         await nc.close();

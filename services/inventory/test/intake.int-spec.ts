@@ -175,6 +175,23 @@ describe(IntakeService.name, () => {
         'goods.0.hazardous',
         /never taken for reuse/,
       ],
+      [
+        'a lot under a starred (hazardous) waste code not flagged as hazardous',
+        {
+          goods: [
+            {
+              kind: 'lot',
+              materialFamily: 'painted doors',
+              quantity: '3',
+              unit: 'unit',
+              conditionGrade: 'C',
+              wasteCode: '17 02 04*',
+            },
+          ],
+        },
+        'goods.0.wasteCode',
+        /starred code is hazardous/,
+      ],
       ['a site id that is not a UUID', { siteId: 'site-1' }, 'siteId', /UUID/],
     ])(
       'should refuse %s, naming the field, and write nothing',

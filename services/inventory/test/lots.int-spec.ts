@@ -64,6 +64,11 @@ describe(LotsService.name, () => {
       ],
       ['a made-up waste code', { wasteCode: '17-02-01' }, 'wasteCode'],
       [
+        'a starred (hazardous) waste code not flagged as hazardous',
+        { wasteCode: '17 02 04*' },
+        'wasteCode',
+      ],
+      [
         'a fallback route that does not exist',
         { fallback: { route: 'river', facility: 'x' } },
         'fallback.route',

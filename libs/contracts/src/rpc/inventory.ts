@@ -27,6 +27,15 @@ export const WasteCode = z
   .string()
   .regex(/^\d{2} \d{2} \d{2}\*?$/, 'must be an EU waste code such as "17 02 01"');
 
+/**
+ * The waste code of something taken or offered for reuse: a starred code is hazardous
+ * waste (asbestos, lead paint, treated wood), refused whatever `hazardous` says.
+ */
+const ReusableWasteCode = WasteCode.refine(
+  (code) => !code.endsWith('*'),
+  'a starred code is hazardous waste, never taken or offered for reuse',
+);
+
 export const ORGANISATION_KINDS = [
   'reuse-village',
   'workshop',
@@ -102,7 +111,7 @@ const IntakeLot = z
     dimensions: z.string().max(200).optional(),
     conditionGrade: z.enum(['A', 'B', 'C', 'D']),
     /** EU waste code of the non-reused part, e.g. "17 02 01". */
-    wasteCode: WasteCode,
+    wasteCode: ReusableWasteCode,
     hazardous: z
       .literal(false, 'hazardous materials (asbestos, lead) are never taken for reuse')
       .default(false),
@@ -243,7 +252,7 @@ export const OfferLotV1 = z
     estimated: z.boolean().default(false),
     dimensions: z.string().max(200).optional(),
     conditionGrade: z.enum(['A', 'B', 'C', 'D']),
-    wasteCode: WasteCode,
+    wasteCode: ReusableWasteCode,
     hazardous: z
       .literal(false, 'hazardous materials (asbestos, lead) are never offered for reuse')
       .default(false),

@@ -462,7 +462,11 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
         await this.withinTimeout(async () => {
           // What the handler records carries this event's correlation and names it as cause.
           await runInWorkContext(
-            { correlationId: envelope.correlationId, causationId: envelope.id },
+            {
+              correlationId: envelope.correlationId,
+              causationId: envelope.id,
+              inTransaction: true,
+            },
             () => this.options.handler(envelope, em),
           );
           await em.flush();

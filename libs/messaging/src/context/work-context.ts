@@ -15,9 +15,19 @@ export interface WorkContext {
     id: string;
     subject: string;
     log: CommandLog;
+    /** The request as validated, hashed: a replay must be the same request from the same actor. */
+    fingerprint?: string;
+    /** The answer as the contract allows it, checked before it is recorded. */
+    check?: (result: unknown) => unknown;
     /** The answer recorded in the command's own transaction, once it committed. */
     recorded?: { response: unknown };
+    /** Set once the command is answered: work it left running (a timer) records nothing. */
+    done?: boolean;
   };
+  /** A command id that is not one: a command carrying it is refused rather than run unprotected. */
+  invalidCommandId?: boolean;
+  /** Set while a transaction of this work is open: another one inside it would not be part of it. */
+  inTransaction?: boolean;
 }
 
 const storage = new AsyncLocalStorage<WorkContext>();

@@ -88,6 +88,7 @@ export class MessagingRuntime
   private readonly streams = new Map<ConsumerRunner, string>();
   private readonly waitingForStream = new Set<ConsumerRunner>();
   private stopping = false;
+  private readonly firstSteps: (() => Promise<void>)[] = [];
   private wake: (() => void) | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private pruning: Promise<void> | undefined;
@@ -200,7 +201,16 @@ export class MessagingRuntime
     );
   }
 
+  /**
+   * Work to stop before anything of the backbone does, such as taking requests: what is
+   * in hand then still finds its database, its relay and its broker.
+   */
+  stopFirst(step: () => Promise<void>): void {
+    this.firstSteps.push(step);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.firstSteps.map((step) => step()));
     this.stopping = true;
     this.wake?.();
     clearTimeout(this.pruneTimer);

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { COMMAND_LOG_TABLE } from '../migrations.js';
-import { currentWorkContext } from '../context/work-context.js';
+import { currentWorkContext, runInWorkContext } from '../context/work-context.js';
 
 export interface RecordedCommand {
   subject: string;
+  fingerprint: string;
   response: unknown;
 }
 
@@ -19,11 +21,11 @@ export class CommandLog {
   async find(commandId: string): Promise<RecordedCommand | undefined> {
     const [row] = await this.orm.em
       .fork()
-      .execute<{ subject: string; response: unknown }[]>(
-        `SELECT subject, response FROM ${COMMAND_LOG_TABLE} WHERE command_id = ?`,
+      .execute<RecordedCommand[]>(
+        `SELECT subject, fingerprint, response FROM ${COMMAND_LOG_TABLE} WHERE command_id = ? AND response IS NOT NULL`,
         [commandId],
       );
-    return row ? { subject: row.subject, response: row.response } : undefined;
+    return row;
   }
 
   /** Rows older than `maxAgeMs`, at most `limit` of them; returns how many went. */
@@ -41,25 +43,66 @@ export class CommandLog {
   }
 }
 
+/** The same request (its subject, its fields, its actor) gives the same fingerprint. */
+export function commandFingerprint(subject: string, request: unknown): string {
+  return createHash('sha256')
+    .update(subject)
+    .update('\n')
+    .update(canonicalJson(request))
+    .digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export class NestedTransactionError extends Error {
+  constructor() {
+    super(
+      'inTransaction() inside another transaction of the same work would run on another connection, not inside it: pass the EntityManager down instead',
+    );
+    this.name = 'NestedTransactionError';
+  }
+}
+
 /**
  * Runs `work` in a transaction of its own. While a command is being answered, the
- * transaction's result is recorded as the command's answer before it commits, so that
- * the change and the proof that it was made commit together. A command answers with
- * the result of its one transaction; work done after it (scheduling a job) must be
- * safe to repeat.
+ * command's id is claimed first thing in the transaction (a retry sent meanwhile waits
+ * on it, then replays the answer) and the transaction's result, checked against the
+ * contract, is recorded as the answer before it commits: the change and the proof
+ * that it was made commit together. A command answers with the result of its one
+ * transaction; work done after it (scheduling a job) must be safe to repeat.
  */
 export async function inTransaction<T>(
   orm: MikroORM,
   work: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
-  const command = currentWorkContext()?.command;
-  if (!command || command.recorded) return orm.em.fork().transactional(work);
+  const context = currentWorkContext();
+  if (context?.inTransaction) throw new NestedTransactionError();
+  const inside = <R>(run: () => Promise<R>) =>
+    context ? runInWorkContext({ ...context, inTransaction: true }, run) : run();
+  const command = context?.command;
+  if (!command || command.recorded || command.done || !command.fingerprint) {
+    return orm.em.fork().transactional((em) => inside(() => work(em)));
+  }
   const response = await orm.em.fork().transactional(async (em) => {
-    const result = await work(em);
     await em.execute(
-      `INSERT INTO ${COMMAND_LOG_TABLE} (command_id, subject, response) VALUES (?, ?, ?::jsonb)`,
-      [command.id, command.subject, JSON.stringify(result ?? null)],
+      `INSERT INTO ${COMMAND_LOG_TABLE} (command_id, subject, fingerprint) VALUES (?, ?, ?)`,
+      [command.id, command.subject, command.fingerprint],
     );
+    const result = await inside(() => work(em));
+    const answer = command.check ? command.check(result) : result;
+    await em.execute(`UPDATE ${COMMAND_LOG_TABLE} SET response = ?::jsonb WHERE command_id = ?`, [
+      JSON.stringify(answer ?? null),
+      command.id,
+    ]);
     return result;
   });
   command.recorded = { response };

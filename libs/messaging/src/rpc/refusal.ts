@@ -64,6 +64,10 @@ export function refusalBody(error: unknown, subject: string): RpcErrorBody {
   const constraint = e?.constraint ?? /constraint "([^"]+)"/.exec(e?.message ?? '')?.[1];
   const registered = constraint !== undefined ? constraintRefusals.get(constraint) : undefined;
   if (registered) return { ...registered };
+  // Data exceptions: a value the database cannot take (a NUL character, a date out of range).
+  if (code?.startsWith('22')) {
+    return { code: 'validation', message: 'a value is out of the range the record accepts' };
+  }
   switch (code) {
     case '23514':
       return { code: 'validation', message: 'a value breaks a rule of the record it belongs to' };
@@ -79,9 +83,21 @@ export function refusalBody(error: unknown, subject: string): RpcErrorBody {
       return { code: 'not-found', message: 'a referenced record does not exist' };
     case undefined:
     default:
-      logger.error(
-        `${subject}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      logger.error(`${subject}: ${describeUnexpected(error)}`);
       return { code: 'internal', message: 'internal error' };
   }
+}
+
+/**
+ * The kind of failure and where it happened, not its message: a database error's message
+ * can quote the statement's values and the failing row, which may be personal data.
+ */
+function describeUnexpected(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const e = error as Error & { code?: string; constraint?: string };
+  const database = e.code !== undefined && /^[0-9A-Z]{5}$/.test(e.code);
+  const where = (e.stack ?? '').split('\n').slice(1, 8).join('\n');
+  return database
+    ? `${e.name} (SQLSTATE ${e.code}${e.constraint ? `, ${e.constraint}` : ''})\n${where}`
+    : (e.stack ?? `${e.name}: ${e.message}`);
 }

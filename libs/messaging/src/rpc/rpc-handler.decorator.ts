@@ -1,9 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
-import type { RpcDefinition, RpcRequest, RpcResponse } from '@boucle/contracts';
+import {
+  RPC_HEADERS,
+  type RpcDefinition,
+  type RpcRequest,
+  type RpcResponse,
+} from '@boucle/contracts';
 import type { z } from 'zod';
 import { currentWorkContext } from '../context/work-context.js';
 import { boundedErrorBody } from './bounded-error.js';
+import { commandFingerprint, type RecordedCommand } from './command-log.js';
 import { Refusal, refusalBody, validationRefusal } from './refusal.js';
 
 const logger = new Logger('Rpc');
@@ -45,45 +51,60 @@ async function answer<TDef extends RpcDefinition>(
   data: unknown,
   handle: (request: RpcRequest<TDef>) => unknown,
 ): Promise<RpcResponse<TDef>> {
+  const context = currentWorkContext();
+  if (def.kind === 'command' && context?.invalidCommandId) {
+    throw new Refusal('validation', `${RPC_HEADERS.commandId}: must be a UUID`, {
+      issues: [{ path: RPC_HEADERS.commandId, message: 'must be a UUID' }],
+    });
+  }
   const request = def.request.safeParse(data);
   if (!request.success) throw validationRefusal(request.error);
-  const command = def.kind === 'command' ? currentWorkContext()?.command : undefined;
+  const command = def.kind === 'command' ? context?.command : undefined;
   if (command) {
+    command.fingerprint = commandFingerprint(def.subject, request.data);
+    command.check = (result) => checkResponse(def, result);
     const first = await command.log.find(command.id);
-    if (first) return replay(def, command.id, first);
+    if (first) return replay(def, command, first);
   }
-  let result: unknown;
   try {
-    result = await handle(request.data as RpcRequest<TDef>);
+    const result = await handle(request.data as RpcRequest<TDef>);
+    const response = checkResponse(def, result);
+    if (
+      command?.recorded &&
+      JSON.stringify(command.recorded.response ?? null) !== JSON.stringify(result ?? null)
+    ) {
+      logger.error(`${def.subject} answered otherwise than the answer its transaction recorded`);
+    }
+    return response;
   } catch (error) {
     // Sent again while the first was still at work: the first committed meanwhile, and this
     // one failed on its traces (its command id, or a duplicate serial the first inserted).
     // The first answer is the answer.
     if (command) {
       const first = await command.log.find(command.id);
-      if (first) return replay(def, command.id, first);
+      if (first) return replay(def, command, first);
     }
     throw error;
+  } finally {
+    // Work the command left running (a timer) records nothing as its answer.
+    if (command) command.done = true;
   }
-  const response = checkResponse(def, result);
-  if (
-    command?.recorded &&
-    JSON.stringify(command.recorded.response ?? null) !== JSON.stringify(result ?? null)
-  ) {
-    logger.error(`${def.subject} answered otherwise than the answer its transaction recorded`);
-  }
-  return response;
 }
 
+/**
+ * The first answer, only to the same request from the same actor: a command id is no
+ * secret (events name it as their cause), and another caller must never read an answer
+ * through it, nor have its own command dropped as if it were a retry.
+ */
 function replay<TDef extends RpcDefinition>(
   def: TDef,
-  commandId: string,
-  first: { subject: string; response: unknown },
+  command: { id: string; fingerprint?: string },
+  first: RecordedCommand,
 ): RpcResponse<TDef> {
-  if (first.subject !== def.subject) {
+  if (first.subject !== def.subject || first.fingerprint !== command.fingerprint) {
     throw new Refusal(
       'conflict',
-      `command id ${commandId} was already used for ${first.subject}: a new command needs a new id`,
+      `command id ${command.id} was already used for another request: a new command needs a new id`,
     );
   }
   return checkResponse(def, first.response);

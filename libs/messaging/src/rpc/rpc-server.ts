@@ -39,6 +39,7 @@ export class RpcServer extends ServerNats {
   private readonly onReply: RpcReplyObserver | undefined;
   private readonly commandLog: CommandLog | undefined;
   private readonly requestLogger = new Logger('Rpc');
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: RpcServerOptions) {
     super(options.nats);
@@ -53,22 +54,42 @@ export class RpcServer extends ServerNats {
    * new one) for the logs and the events it records, and its command id, if any.
    */
   override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
-    return runInWorkContext(this.contextOf(channel, natsMsg), () =>
+    const answering = runInWorkContext(this.contextOf(channel, natsMsg), () =>
       super.handleMessage(channel, natsMsg),
     );
+    this.inFlight.add(answering);
+    void answering.finally(() => this.inFlight.delete(answering)).catch(() => undefined);
+    return answering;
+  }
+
+  /**
+   * The first step of a graceful stop: take no new request (the other replicas of the
+   * queue group get them), and let those in hand be answered while the database, the
+   * broker and the relay are still there. Bounded, so a hung handler cannot hold the stop.
+   */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    await Promise.allSettled(this.prefixed.splice(0).map((subscription) => subscription.drain()));
+    const settled = Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      settled,
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs).unref())),
+    ]);
+    clearTimeout(timer);
   }
 
   private contextOf(channel: string, msg: Msg): WorkContext {
-    const header = (name: string) => {
-      const value = msg.headers?.get(name);
-      // Ids from outside are used only when they are ids: they end up in logs and events.
-      return value && UUID.test(value) ? value.toLowerCase() : undefined;
-    };
-    const commandId = header(RPC_HEADERS.commandId);
+    const raw = (name: string) => msg.headers?.get(name) || undefined;
+    // Ids from outside are used only when they are ids: they end up in logs and events.
+    const id = (value: string | undefined) =>
+      value && UUID.test(value) ? value.toLowerCase() : undefined;
+    const sentCommandId = raw(RPC_HEADERS.commandId);
+    const commandId = id(sentCommandId);
     const subject = channel.startsWith(this.prefix) ? channel.slice(this.prefix.length) : channel;
     return {
-      correlationId: header(RPC_HEADERS.correlationId) ?? randomUUID(),
+      correlationId: id(raw(RPC_HEADERS.correlationId)) ?? randomUUID(),
       ...(commandId ? { causationId: commandId } : {}),
+      ...(sentCommandId !== undefined && commandId === undefined ? { invalidCommandId: true } : {}),
       ...(commandId && this.commandLog
         ? { command: { id: commandId, subject, log: this.commandLog } }
         : {}),
