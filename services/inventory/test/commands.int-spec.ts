@@ -73,9 +73,11 @@ describe(RpcServer.name, () => {
         await eventually(async () => {
           const [row] = await h.orm.em.fork().execute<{ n: string }[]>(
             `SELECT count(*) AS n FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO intake%'`,
+                WHERE wait_event_type = 'Lock'
+                  AND (query ILIKE 'insert into%intake%' OR query ILIKE 'insert into messaging_command_log%')`,
           );
-          // Two attempts waiting: the first one and a retry sent after its timeout.
+          // Two attempts waiting: the first one on the table, a retry sent after its timeout on
+          // the first one's claim of the command id.
           expect(Number(row!.n)).toBeGreaterThanOrEqual(2);
         });
       });

@@ -8,7 +8,8 @@ registerConstraintRefusal('stock_balance_quantity_check', {
   message: 'not enough stock for this movement',
 });
 
-export const notFound = (what: string, id: string) => new Refusal('not-found', `${what} ${id} not found`);
+export const notFound = (what: string, id: string) =>
+  new Refusal('not-found', `${what} ${id} not found`);
 
 export const forbidden = (message: string) => new Refusal('forbidden', message);
 

@@ -6,10 +6,12 @@ import { inTransaction } from '@boucle/messaging';
 import { MikroORM } from '@boucle/database';
 import { assertActsFor, assertRole, memberScope } from '../common/actor.js';
 import { validation } from '../common/errors.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerService, normalise } from '../ledger/ledger.service.js';
 import { SitesService } from '../sites/sites.service.js';
-import { assertWholeIfCounted, describeGood, loadBalances, loadGood } from './good.js';
+import { assertWholeIfCounted, describeGood } from './good.js';
+import { GoodsRepository } from './goods.repository.js';
 import { assertPlainMove, isState } from './lifecycle.js';
-import { normalise, StockService } from './stock.service.js';
 
 export interface PassportEntry {
   movementId: string;
@@ -27,7 +29,9 @@ export interface PassportEntry {
 export class GoodsService {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
-    private readonly stock: StockService,
+    private readonly goodsRepository: GoodsRepository,
+    private readonly ledger: LedgerService,
+    private readonly ledgerRepository: LedgerRepository,
     private readonly sites: SitesService,
   ) {}
 
@@ -35,8 +39,8 @@ export class GoodsService {
   async move(cmd: z.output<typeof MoveGoodV1>): Promise<{ movementId: string }> {
     return inTransaction(this.orm, async (em) => {
       // Every path locks the good before its balances: one lock order, no deadlock.
-      const good = await loadGood(em, cmd.goodId, true);
-      assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
+      const good = await this.goodsRepository.load(em, cmd.goodId, { forUpdate: true });
+      assertActsFor(cmd.actor, good.organisationId, `good ${good.id}`);
       for (const [field, state] of [
         ['fromState', cmd.fromState],
         ['toState', cmd.toState],
@@ -48,20 +52,20 @@ export class GoodsService {
         throw validation('quantity', 'an item moves as a whole: 1');
       assertWholeIfCounted(good, cmd.quantity);
       assertPlainMove(good.kind, cmd.fromState, cmd.toState, describeGood(good));
-      const balances = await loadBalances(em, good.id);
+      const balances = await this.ledgerRepository.balances(em, good.id);
       const source = balances.find((b) => b.state === cmd.fromState);
       if (!source) {
         throw validation('fromState', `nothing of good ${good.id} is ${cmd.fromState}`);
       }
-      const toLocationId = cmd.toLocationId ?? source.location_id;
+      const toLocationId = cmd.toLocationId ?? source.locationId;
       if (cmd.toLocationId) {
         const owner = await this.sites.locationOwner(em, cmd.toLocationId);
         assertActsFor(cmd.actor, owner.organisationId, `location ${cmd.toLocationId}`);
       }
-      const movementId = await this.stock.move(em, {
+      const movementId = await this.ledger.move(em, {
         good,
         quantity: cmd.quantity,
-        from: { state: cmd.fromState, locationId: source.location_id },
+        from: { state: cmd.fromState, locationId: source.locationId },
         to: { state: cmd.toState, locationId: toLocationId },
         reason: cmd.reason,
         actor: cmd.actor,
@@ -73,39 +77,28 @@ export class GoodsService {
 
   async get(query: z.output<typeof GetGoodV1>) {
     const em = this.orm.em.fork();
-    const good = await loadGood(em, query.goodId);
-    assertActsFor(query.actor, good.organisation_id, `good ${good.id}`);
-    const balances = await loadBalances(em, good.id);
-    const holds = await em.execute<
-      { id: string; quantity: string; holder_id: string; expires_at: Date }[]
-    >(
-      `SELECT id, quantity::text AS quantity, holder_id, expires_at FROM hold
-        WHERE good_id = ? AND status = 'active' ORDER BY created_at`,
-      [good.id],
-    );
+    const good = await this.goodsRepository.load(em, query.goodId);
+    assertActsFor(query.actor, good.organisationId, `good ${good.id}`);
+    const balances = await this.ledgerRepository.balances(em, good.id);
+    const holds = await this.goodsRepository.activeHolds(em, good.id);
     return {
       id: good.id,
       kind: good.kind,
-      organisationId: good.organisation_id,
-      siteId: good.site_id,
+      organisationId: good.organisationId,
+      siteId: good.siteId,
       state: good.state,
       unit: good.unit,
       description: good.description,
-      serialNumber: good.serial_number,
+      serialNumber: good.serialNumber,
       make: good.make,
       model: good.model,
-      donorId: good.donor_id,
-      refurbishmentCycle: good.refurbishment_cycle,
-      balances: balances.map((b) => ({
-        state: b.state,
-        locationId: b.location_id,
-        quantity: normalise(b.quantity),
-      })),
+      donorId: good.donorId,
+      refurbishmentCycle: good.refurbishmentCycle,
+      balances: balances.map((b) => ({ ...b, quantity: normalise(b.quantity) })),
       activeHolds: holds.map((h) => ({
-        holdId: h.id,
+        ...h,
         quantity: normalise(h.quantity),
-        holderId: h.holder_id,
-        expiresAt: new Date(h.expires_at).toISOString(),
+        expiresAt: new Date(h.expiresAt).toISOString(),
       })),
     };
   }
@@ -113,63 +106,29 @@ export class GoodsService {
   /** Every movement of the good in order, with who did it: its traceable history. */
   async passport(query: z.output<typeof GetGoodV1>) {
     const em = this.orm.em.fork();
-    const good = await loadGood(em, query.goodId);
-    assertActsFor(query.actor, good.organisation_id, `good ${good.id}`);
-    const movements = await em.execute<
-      {
-        id: string;
-        occurred_at: Date;
-        quantity: string;
-        from_state: string | null;
-        from_location_id: string | null;
-        to_state: string | null;
-        to_location_id: string | null;
-        reason: string;
-        actor: Actor;
-        hold_id: string | null;
-      }[]
-    >(
-      `SELECT id::text AS id, occurred_at, quantity::text AS quantity, from_state, from_location_id, to_state,
-              to_location_id, reason, actor, hold_id
-         FROM stock_movement WHERE good_id = ? ORDER BY id`,
-      [good.id],
+    const good = await this.goodsRepository.load(em, query.goodId);
+    assertActsFor(query.actor, good.organisationId, `good ${good.id}`);
+    const movements = await this.ledgerRepository.history(em, good.id);
+    const refurbishment = await this.goodsRepository.refurbishmentRecords(em, good.id);
+    const entries: PassportEntry[] = movements.map(
+      ({ movementId, occurredAt, quantity, ...m }) => ({
+        movementId,
+        at: new Date(occurredAt).toISOString(),
+        quantity: normalise(quantity),
+        ...m,
+      }),
     );
-    const refurbishment = await em.execute<
-      {
-        cycle: number;
-        gate: string;
-        data: Record<string, unknown>;
-        actor: Actor;
-        recorded_at: Date;
-      }[]
-    >(
-      'SELECT cycle, gate, data, actor, recorded_at FROM refurbishment_record WHERE good_id = ? ORDER BY id',
-      [good.id],
-    );
-    const entries: PassportEntry[] = movements.map((m) => ({
-      movementId: m.id,
-      at: new Date(m.occurred_at).toISOString(),
-      quantity: normalise(m.quantity),
-      from: m.from_state ? { state: m.from_state, locationId: m.from_location_id! } : null,
-      to: m.to_state ? { state: m.to_state, locationId: m.to_location_id! } : null,
-      reason: m.reason,
-      actor: m.actor,
-      holdId: m.hold_id,
-    }));
     return {
       goodId: good.id,
       kind: good.kind,
       make: good.make,
       model: good.model,
-      serialNumber: good.serial_number,
-      donorId: good.donor_id,
+      serialNumber: good.serialNumber,
+      donorId: good.donorId,
       movements: entries,
-      refurbishment: refurbishment.map((r) => ({
-        cycle: r.cycle,
-        gate: r.gate,
-        data: r.data,
-        actor: r.actor,
-        at: new Date(r.recorded_at).toISOString(),
+      refurbishment: refurbishment.map(({ recordedAt, ...r }) => ({
+        ...r,
+        at: new Date(recordedAt).toISOString(),
       })),
     };
   }
@@ -182,56 +141,13 @@ export class GoodsService {
     assertRole(query.actor, ['operator', 'refurbisher'], 'a recall');
     // Matériovigilance spans the cluster for the coordinator; a member sees its own units.
     const member = memberScope(query.actor);
-    const params: unknown[] = [query.make, query.model];
-    let range = '';
-    if (member) {
-      range += ' AND g.organisation_id::text = ?';
-      params.push(member);
-    }
-    if (query.serialFrom) {
-      range += ' AND g.serial_number >= ?';
-      params.push(query.serialFrom);
-    }
-    if (query.serialTo) {
-      range += ' AND g.serial_number <= ?';
-      params.push(query.serialTo);
-    }
-    const rows = await this.orm.em.fork().execute<
-      {
-        id: string;
-        serial_number: string;
-        state: string;
-        organisation_id: string;
-        location_id: string | null;
-        site_id: string | null;
-        holder: string | null;
-      }[]
-    >(
-      `SELECT g.id, g.serial_number, g.state, g.organisation_id, b.location_id, l.site_id,
-              CASE WHEN g.state IN ('held', 'handed-over') THEN
-                (SELECT COALESCE(h.handed_to, h.holder_id) FROM hold h
-                  WHERE h.good_id = g.id AND h.status IN ('active', 'handed-over')
-                  ORDER BY h.created_at DESC LIMIT 1)
-              END AS holder
-         FROM good g
-         LEFT JOIN stock_balance b ON b.good_id = g.id AND b.quantity > 0
-         LEFT JOIN location l ON l.id = b.location_id
-        WHERE g.kind = 'item' AND g.make = ? AND g.model = ?${range}
-        ORDER BY g.serial_number`,
-      params,
-    );
-    return {
+    const units = await this.goodsRepository.recall(this.orm.em.fork(), {
       make: query.make,
       model: query.model,
-      units: rows.map((r) => ({
-        goodId: r.id,
-        serialNumber: r.serial_number,
-        state: r.state,
-        organisationId: r.organisation_id,
-        siteId: r.site_id,
-        locationId: r.location_id,
-        holder: r.holder,
-      })),
-    };
+      organisationId: member,
+      serialFrom: query.serialFrom,
+      serialTo: query.serialTo,
+    });
+    return { make: query.make, model: query.model, units };
   }
 }

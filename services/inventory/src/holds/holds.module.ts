@@ -3,10 +3,12 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../config/inventory.config.js';
 import { GoodsModule } from '../goods/goods.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { ReservationRequestsConsumer } from './holds.consumer.js';
 import { HoldsHandlers } from './holds.handlers.js';
 import { HOLDS_QUEUE, HoldJob, SWEEP_SCHEDULER_ID } from './holds.jobs.js';
 import { HoldsProcessor } from './holds.processor.js';
+import { HoldsRepository } from './holds.repository.js';
 import { HoldsService } from './holds.service.js';
 
 class SweepSchedule implements OnApplicationBootstrap {
@@ -26,9 +28,15 @@ class SweepSchedule implements OnApplicationBootstrap {
 }
 
 @Module({
-  imports: [BullModule.registerQueue({ name: HOLDS_QUEUE }), GoodsModule],
+  imports: [BullModule.registerQueue({ name: HOLDS_QUEUE }), GoodsModule, LedgerModule],
   controllers: [HoldsHandlers],
-  providers: [HoldsService, HoldsProcessor, SweepSchedule, ReservationRequestsConsumer],
+  providers: [
+    HoldsService,
+    HoldsRepository,
+    HoldsProcessor,
+    SweepSchedule,
+    ReservationRequestsConsumer,
+  ],
   // BullModule: its queue, for the queue depth on /metrics.
   exports: [HoldsService, BullModule],
 })

@@ -19,22 +19,13 @@ import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
 import { Refusal, insufficientQuantity, notFound, validation } from '../common/errors.js';
 import { METRICS_REGISTRY } from '@boucle/service';
-import { assertStillOffered, assertWholeIfCounted, describeGood, loadGood } from '../goods/good.js';
+import { assertStillOffered, assertWholeIfCounted, describeGood } from '../goods/good.js';
+import { GoodsRepository } from '../goods/goods.repository.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
-import { normalise, StockService } from '../goods/stock.service.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerService, normalise } from '../ledger/ledger.service.js';
 import { expireJobOptions, HOLDS_QUEUE, HoldJob, type ExpireHoldPayload } from './holds.jobs.js';
-
-interface HoldRow {
-  id: string;
-  good_id: string;
-  from_state: string;
-  location_id: string;
-  quantity: string;
-  holder_id: string;
-  reservation_id: string | null;
-  expires_at: Date;
-  status: 'active' | 'released' | 'handed-over';
-}
+import { HoldsRepository, type Hold } from './holds.repository.js';
 
 /** Holds expiring sooner than this also get an in-process timer. */
 const LOCAL_TIMER_HORIZON_MS = 15 * 60_000;
@@ -53,7 +44,10 @@ export class HoldsService implements OnModuleDestroy {
 
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
-    private readonly stock: StockService,
+    private readonly holdsRepository: HoldsRepository,
+    private readonly goodsRepository: GoodsRepository,
+    private readonly ledgerRepository: LedgerRepository,
+    private readonly ledger: LedgerService,
     @InjectQueue(HOLDS_QUEUE) private readonly queue: Queue<ExpireHoldPayload>,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
@@ -130,19 +124,19 @@ export class HoldsService implements OnModuleDestroy {
     context: { actor: Actor; causationId?: string; correlationId?: string } = { actor: cmd.actor },
   ): Promise<{ holdId: string; expiresAt: string }> {
     // The good first, then its balances: the lock order of every stock path.
-    const good = await loadGood(em, cmd.goodId, true);
-    assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
+    const good = await this.goodsRepository.load(em, cmd.goodId, { forUpdate: true });
+    assertActsFor(cmd.actor, good.organisationId, `good ${good.id}`);
     if (good.kind === 'item' && cmd.quantity !== '1')
       throw validation('quantity', 'an item is held as a whole: 1');
     assertWholeIfCounted(good, cmd.quantity);
     assertStillOffered(good);
     const lifecycle = LIFECYCLES[good.kind];
     // The place with the most available; the guarded move below settles any race for it.
-    const [source] = await em.execute<{ state: string; location_id: string }[]>(
-      `SELECT state, location_id FROM stock_balance
-        WHERE good_id = ? AND state = ANY(?::text[]) AND quantity >= ?
-        ORDER BY quantity DESC LIMIT 1`,
-      [good.id, `{${[...lifecycle.holdable].join(',')}}`, cmd.quantity],
+    const source = await this.ledgerRepository.largestAtLeast(
+      em,
+      good.id,
+      [...lifecycle.holdable],
+      cmd.quantity,
     );
     if (!source) {
       throw insufficientQuantity(
@@ -150,35 +144,29 @@ export class HoldsService implements OnModuleDestroy {
       );
     }
     const holdId = randomUUID();
-    const [hold] = await em.execute<{ expires_ms: string }[]>(
-      `INSERT INTO hold (id, good_id, from_state, location_id, quantity, holder_id, reservation_id, expires_at,
-                         status, actor)
-       VALUES (?, ?, ?, ?, ?, ?, ?, clock_timestamp() + ? * interval '1 second', 'active', ?)
-       RETURNING ceil(extract(epoch FROM expires_at) * 1000)::bigint::text AS expires_ms`,
-      [
-        holdId,
-        good.id,
-        source.state,
-        source.location_id,
-        cmd.quantity,
-        cmd.holderId,
-        cmd.reservationId ?? null,
-        cmd.ttlSeconds,
-        JSON.stringify(cmd.actor),
-      ],
-    );
-    await this.stock.move(em, {
+    const expiresMs = await this.holdsRepository.insert(em, {
+      id: holdId,
+      goodId: good.id,
+      fromState: source.state,
+      locationId: source.locationId,
+      quantity: cmd.quantity,
+      holderId: cmd.holderId,
+      reservationId: cmd.reservationId ?? null,
+      ttlSeconds: cmd.ttlSeconds,
+      actor: cmd.actor,
+    });
+    await this.ledger.move(em, {
       good,
       quantity: cmd.quantity,
-      from: { state: source.state, locationId: source.location_id },
-      to: { state: 'held', locationId: source.location_id },
+      from: { state: source.state, locationId: source.locationId },
+      to: { state: 'held', locationId: source.locationId },
       reason: `held for ${cmd.holderId}`,
       actor: cmd.actor,
       cause: { type: 'command', id: holdId },
       holdId,
     });
     // Rounded up to the millisecond: the job must not fire before the database's expiry.
-    const expiresAt = new Date(Number(hold!.expires_ms)).toISOString();
+    const expiresAt = new Date(expiresMs).toISOString();
     await recordEvent(
       em,
       InventoryHoldPlacedV1,
@@ -201,8 +189,8 @@ export class HoldsService implements OnModuleDestroy {
   ): Promise<{ holdId: string; status: 'released' }> {
     const answer = await inTransaction(this.orm, async (em) => {
       const hold = await this.loadHold(em, cmd.holdId);
-      const good = await loadGood(em, hold.good_id);
-      assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
+      const good = await this.goodsRepository.load(em, hold.goodId);
+      assertActsFor(cmd.actor, good.organisationId, `hold ${hold.id}`);
       await this.end(em, hold, 'released', cmd.reason, cmd.actor);
       return { holdId: cmd.holdId, status: 'released' as const };
     });
@@ -216,8 +204,8 @@ export class HoldsService implements OnModuleDestroy {
   ): Promise<{ holdId: string; status: 'handed-over' }> {
     const answer = await inTransaction(this.orm, async (em) => {
       const hold = await this.loadHold(em, cmd.holdId);
-      const good = await loadGood(em, hold.good_id);
-      assertActsFor(cmd.actor, good.organisation_id, `hold ${hold.id}`);
+      const good = await this.goodsRepository.load(em, hold.goodId);
+      assertActsFor(cmd.actor, good.organisationId, `hold ${hold.id}`);
       await this.end(em, hold, 'handed-over', 'handed over', cmd.actor, cmd.beneficiaryRef);
       return { holdId: cmd.holdId, status: 'handed-over' as const };
     });
@@ -233,15 +221,12 @@ export class HoldsService implements OnModuleDestroy {
    */
   async expire(holdId: string): Promise<'released' | 'ended' | 'not-yet'> {
     const outcome = await inTransaction(this.orm, async (em) => {
-      const [hold] = await em.execute<(HoldRow & { due: boolean })[]>(
-        `SELECT *, expires_at <= clock_timestamp() AS due FROM hold WHERE id = ? FOR UPDATE`,
-        [holdId],
-      );
+      const hold = await this.holdsRepository.lock(em, holdId);
       if (!hold || hold.status !== 'active') return { result: 'ended' as const };
       if (!hold.due) return { result: 'not-yet' as const };
       await this.end(em, hold, 'released', 'expired', SYSTEM_ACTOR);
       // The driver may hand the timestamp over as text.
-      return { result: 'released' as const, expiresAt: new Date(hold.expires_at) };
+      return { result: 'released' as const, expiresAt: new Date(hold.expiresAt) };
     });
     // Observed once committed, when the release took effect; the one place every expiry passes.
     if (outcome.result === 'released')
@@ -251,14 +236,9 @@ export class HoldsService implements OnModuleDestroy {
 
   /** Releases every hold past its expiry; returns how many. */
   async sweep(limit = 500): Promise<number> {
-    const overdue = await this.orm.em
-      .fork()
-      .execute<{ id: string }[]>(
-        `SELECT id FROM hold WHERE status = 'active' AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ?`,
-        [limit],
-      );
+    const overdue = await this.holdsRepository.overdue(this.orm.em.fork(), limit);
     let released = 0;
-    for (const { id } of overdue) if ((await this.expire(id)) === 'released') released++;
+    for (const id of overdue) if ((await this.expire(id)) === 'released') released++;
     if (released > 0)
       this.logger.warn(`released ${released} overdue hold(s) whose expiry job had not run`);
     return released;
@@ -304,17 +284,15 @@ export class HoldsService implements OnModuleDestroy {
     this.timers.clear();
   }
 
-  private async loadHold(em: EntityManager, holdId: string): Promise<HoldRow> {
-    const [hold] = await em.execute<HoldRow[]>('SELECT * FROM hold WHERE id = ? FOR UPDATE', [
-      holdId,
-    ]);
+  private async loadHold(em: EntityManager, holdId: string): Promise<Hold> {
+    const hold = await this.holdsRepository.lock(em, holdId);
     if (!hold) throw notFound('hold', holdId);
     return hold;
   }
 
   private async end(
     em: EntityManager,
-    hold: HoldRow,
+    hold: Hold,
     status: 'released' | 'handed-over',
     reason: string,
     actor: Actor,
@@ -330,17 +308,14 @@ export class HoldsService implements OnModuleDestroy {
         },
       );
     }
-    const good = await loadGood(em, hold.good_id, true);
-    await em.execute(
-      `UPDATE hold SET status = ?, end_reason = ?, handed_to = ?, ended_at = clock_timestamp() WHERE id = ?`,
-      [status, reason, handedTo ?? null, hold.id],
-    );
-    const to = status === 'released' ? hold.from_state : LIFECYCLES[good.kind].handedOver;
-    await this.stock.move(em, {
+    const good = await this.goodsRepository.load(em, hold.goodId, { forUpdate: true });
+    await this.holdsRepository.end(em, hold.id, { status, reason, handedTo: handedTo ?? null });
+    const to = status === 'released' ? hold.fromState : LIFECYCLES[good.kind].handedOver;
+    await this.ledger.move(em, {
       good,
       quantity: hold.quantity,
-      from: { state: 'held', locationId: hold.location_id },
-      to: { state: to, locationId: hold.location_id },
+      from: { state: 'held', locationId: hold.locationId },
+      to: { state: to, locationId: hold.locationId },
       reason: status === 'released' ? `hold released: ${reason}` : `handed over to ${handedTo}`,
       actor,
       cause: { type: actor.role === 'system' ? 'job' : 'command', id: hold.id },
@@ -354,7 +329,7 @@ export class HoldsService implements OnModuleDestroy {
           holdId: hold.id,
           goodId: good.id,
           reason: reason as z.output<typeof InventoryHoldReleasedV1.schema>['reason'],
-          reservationId: hold.reservation_id,
+          reservationId: hold.reservationId,
         },
         { actor },
       );
@@ -367,7 +342,7 @@ export class HoldsService implements OnModuleDestroy {
           goodId: good.id,
           quantity: normalise(hold.quantity),
           beneficiaryRef: handedTo!,
-          reservationId: hold.reservation_id,
+          reservationId: hold.reservationId,
         },
         { actor },
       );

@@ -10,9 +10,12 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { currentWorkContext, inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor } from '../common/actor.js';
 import { Refusal, validation } from '../common/errors.js';
-import type { GoodRow } from '../goods/good.js';
-import { StockService } from '../goods/stock.service.js';
-import { SitesService, type SiteRow } from '../sites/sites.service.js';
+import type { Good } from '../goods/good.js';
+import { GoodsRepository } from '../goods/goods.repository.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import type { Site } from '../sites/sites.repository.js';
+import { SitesService } from '../sites/sites.service.js';
+import { IntakeRepository } from './intake.repository.js';
 
 type RecordIntake = z.output<typeof RecordIntakeV1>;
 
@@ -26,13 +29,15 @@ export class IntakeService {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
     private readonly sites: SitesService,
-    private readonly stock: StockService,
+    private readonly intakeRepository: IntakeRepository,
+    private readonly goodsRepository: GoodsRepository,
+    private readonly ledger: LedgerService,
   ) {}
 
   async record(cmd: RecordIntake): Promise<{ intakeId: string; goodIds: string[] }> {
     return inTransaction(this.orm, async (em) => {
       const site = await this.sites.loadSite(em, cmd.siteId);
-      assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
+      assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
       await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
       if (site.kind === 'construction-site') {
         // Supply still on a site is offered with its window (lot.offer), not weighed in.
@@ -47,27 +52,22 @@ export class IntakeService {
       const receivedAt = cmd.receivedAt
         ? new Date(cmd.receivedAt).toISOString()
         : new Date().toISOString();
-      await em.execute(
-        `INSERT INTO intake (id, site_id, location_id, received_at, gross_weight_kg, tare_kg, provenance,
-                             collection_mode, actor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          intakeId,
-          site.id,
-          cmd.locationId,
-          receivedAt,
-          cmd.grossWeightKg,
-          cmd.tareKg,
-          JSON.stringify(cmd.provenance),
-          cmd.collectionMode,
-          JSON.stringify(cmd.actor),
-        ],
-      );
+      await this.intakeRepository.insert(em, {
+        id: intakeId,
+        siteId: site.id,
+        locationId: cmd.locationId,
+        receivedAt,
+        grossWeightKg: cmd.grossWeightKg,
+        tareKg: cmd.tareKg,
+        provenance: cmd.provenance,
+        collectionMode: cmd.collectionMode,
+        actor: cmd.actor,
+      });
       const goodIds: string[] = [];
       for (const [index, input] of cmd.goods.entries()) {
         const good = await this.insertGood(em, site, intakeId, input, index);
         goodIds.push(good.id);
-        await this.stock.move(em, {
+        await this.ledger.move(em, {
           good,
           quantity: quantityOf(input),
           from: null,
@@ -99,35 +99,31 @@ export class IntakeService {
 
   private async insertGood(
     em: EntityManager,
-    site: SiteRow,
+    site: Site,
     intakeId: string,
     input: IntakeGoodInput,
     index: number,
-  ): Promise<GoodRow> {
+  ): Promise<Good> {
     const id = randomUUID();
     const { kind, weightKg, ...description } = input;
     const item = kind === 'item' ? input : undefined;
     const unit = kind === 'lot' ? input.unit : kind === 'bulk' ? 'kg' : 'unit';
     // The unique index on (make, model, serial) is the guard; its refusal names the field.
-    const [row] = await em
-      .execute<GoodRow[]>(
-        `INSERT INTO good (id, kind, organisation_id, site_id, intake_id, unit, state, description,
-                         serial_number, make, model, weight_kg)
-       VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING *`,
-        [
-          id,
-          kind,
-          site.organisation_id,
-          site.id,
-          intakeId,
-          unit,
-          JSON.stringify(description),
-          item?.serialNumber ?? null,
-          item?.make ?? null,
-          item?.model ?? null,
-          weightKg ?? null,
-        ],
-      )
+    return this.goodsRepository
+      .insert(em, {
+        id,
+        kind,
+        organisationId: site.organisationId,
+        siteId: site.id,
+        intakeId,
+        unit,
+        state: 'new',
+        description,
+        serialNumber: item?.serialNumber ?? null,
+        make: item?.make ?? null,
+        model: item?.model ?? null,
+        weightKg: weightKg ?? null,
+      })
       .catch((error: unknown) => {
         if ((error as { code?: string }).code === '23505' && item) {
           throw new Refusal(
@@ -138,7 +134,6 @@ export class IntakeService {
         }
         throw error;
       });
-    return row!;
   }
 }
 
@@ -156,7 +151,7 @@ function quantityOf(input: IntakeGoodInput): string {
 }
 
 /** Where a good enters its lifecycle when it is weighed in at this kind of site. */
-function initialState(input: IntakeGoodInput, site: SiteRow): string {
+function initialState(input: IntakeGoodInput, site: Site): string {
   switch (input.kind) {
     case 'item':
       return 'received';

@@ -3,10 +3,12 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../config/inventory.config.js';
 import { GoodsModule } from '../goods/goods.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { LotsHandlers } from './lots.handlers.js';
 import { LOTS_QUEUE, LOTS_SWEEP_SCHEDULER_ID, LotJob } from './lots.jobs.js';
 import { LotsProcessor } from './lots.processor.js';
+import { LotsRepository } from './lots.repository.js';
 import { LotsService } from './lots.service.js';
 
 class LotsSweepSchedule implements OnApplicationBootstrap {
@@ -26,9 +28,9 @@ class LotsSweepSchedule implements OnApplicationBootstrap {
 }
 
 @Module({
-  imports: [BullModule.registerQueue({ name: LOTS_QUEUE }), SitesModule, GoodsModule],
+  imports: [BullModule.registerQueue({ name: LOTS_QUEUE }), SitesModule, GoodsModule, LedgerModule],
   controllers: [LotsHandlers],
-  providers: [LotsService, LotsProcessor, LotsSweepSchedule],
+  providers: [LotsService, LotsRepository, LotsProcessor, LotsSweepSchedule],
   // Its queue, for the queue depth on /metrics.
   exports: [BullModule],
 })

@@ -14,10 +14,13 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, assertRole, SYSTEM_ACTOR } from '../common/actor.js';
 import { Refusal, validation } from '../common/errors.js';
-import { loadGood, type GoodRow } from '../goods/good.js';
-import { normalise, StockService } from '../goods/stock.service.js';
+import type { Good } from '../goods/good.js';
+import { GoodsRepository } from '../goods/goods.repository.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerService, normalise } from '../ledger/ledger.service.js';
 import { SitesService } from '../sites/sites.service.js';
 import { divertJobOptions, LOTS_QUEUE, LotJob, type DivertUntakenPayload } from './lots.jobs.js';
+import { LotsRepository } from './lots.repository.js';
 
 type Destination = z.output<typeof DivertLotV1>['destination'];
 
@@ -34,7 +37,10 @@ export class LotsService {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
     private readonly sites: SitesService,
-    private readonly stock: StockService,
+    private readonly lotsRepository: LotsRepository,
+    private readonly goodsRepository: GoodsRepository,
+    private readonly ledgerRepository: LedgerRepository,
+    private readonly ledger: LedgerService,
     @InjectQueue(LOTS_QUEUE) private readonly queue: Queue<DivertUntakenPayload>,
   ) {}
 
@@ -44,7 +50,7 @@ export class LotsService {
       throw validation('mustBeGoneBy', 'must be in the future');
     const { goodId } = await inTransaction(this.orm, async (em) => {
       const site = await this.sites.loadSite(em, cmd.siteId);
-      assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
+      assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
       if (site.kind !== 'construction-site') {
         throw validation(
           'siteId',
@@ -62,23 +68,20 @@ export class LotsService {
         weightKg,
         ...description
       } = cmd;
-      const [good] = await em.execute<GoodRow[]>(
-        `INSERT INTO good (id, kind, organisation_id, site_id, unit, state, description, weight_kg,
-                           available_from, must_be_gone_by)
-         VALUES (?, 'lot', ?, ?, ?, 'offered', ?, ?, ?, ?) RETURNING *`,
-        [
-          id,
-          site.organisation_id,
-          site.id,
-          unit,
-          JSON.stringify(description),
-          weightKg ?? null,
-          cmd.availableFrom,
-          cmd.mustBeGoneBy,
-        ],
-      );
-      await this.stock.move(em, {
-        good: good!,
+      const good = await this.goodsRepository.insert(em, {
+        id,
+        kind: 'lot',
+        organisationId: site.organisationId,
+        siteId: site.id,
+        unit,
+        state: 'offered',
+        description,
+        weightKg: weightKg ?? null,
+        availableFrom: cmd.availableFrom,
+        mustBeGoneBy: cmd.mustBeGoneBy,
+      });
+      await this.ledger.move(em, {
+        good,
         quantity: cmd.quantity,
         from: null,
         to: { state: 'offered', locationId: cmd.locationId },
@@ -93,7 +96,7 @@ export class LotsService {
         {
           goodId: id,
           siteId: site.id,
-          organisationId: site.organisation_id,
+          organisationId: site.organisationId,
           materialFamily: cmd.materialFamily,
           quantity: normalise(cmd.quantity),
           unit,
@@ -121,8 +124,8 @@ export class LotsService {
   /** The firm diverts what is still offered (say the works moved forward). */
   async divert(cmd: z.output<typeof DivertLotV1>): Promise<{ goodId: string; diverted: string }> {
     return inTransaction(this.orm, async (em) => {
-      const good = await loadGood(em, cmd.goodId, true);
-      assertActsFor(cmd.actor, good.organisation_id, `lot ${good.id}`);
+      const good = await this.goodsRepository.load(em, cmd.goodId, { forUpdate: true });
+      assertActsFor(cmd.actor, good.organisationId, `lot ${good.id}`);
       const diverted = await this.divertOffered(em, good, cmd.destination, cmd.actor, false);
       if (diverted === null) {
         throw new Refusal('insufficient-quantity', `nothing of lot ${cmd.goodId} is still offered`);
@@ -134,12 +137,8 @@ export class LotsService {
   /** The job at `mustBeGoneBy`: idempotent, since a lot with nothing left offered is left alone. */
   async divertUntaken(goodId: string): Promise<'diverted' | 'nothing-left' | 'not-yet'> {
     return inTransaction(this.orm, async (em) => {
-      const good = await loadGood(em, goodId, true);
-      const [due] = await em.execute<{ due: boolean }[]>(
-        'SELECT must_be_gone_by <= clock_timestamp() AS due FROM good WHERE id = ?',
-        [goodId],
-      );
-      if (!due?.due) return 'not-yet';
+      const good = await this.goodsRepository.load(em, goodId, { forUpdate: true });
+      if (!(await this.lotsRepository.isPastWindow(em, goodId))) return 'not-yet';
       const fallback = good.description['fallback'] as Destination;
       return (await this.divertOffered(em, good, fallback, SYSTEM_ACTOR, true)) === null
         ? 'nothing-left'
@@ -149,55 +148,42 @@ export class LotsService {
 
   /** Every lot still offered past its window; returns how many were diverted. */
   async sweepOverdue(limit = 500): Promise<number> {
-    const overdue = await this.orm.em.fork().execute<{ id: string }[]>(
-      `SELECT g.id FROM good g
-        WHERE g.kind = 'lot' AND g.must_be_gone_by <= clock_timestamp()
-          AND EXISTS (SELECT 1 FROM stock_balance b WHERE b.good_id = g.id AND b.state = 'offered' AND b.quantity > 0)
-        ORDER BY g.must_be_gone_by LIMIT ?`,
-      [limit],
-    );
+    const overdue = await this.lotsRepository.overdue(this.orm.em.fork(), limit);
     let diverted = 0;
-    for (const { id } of overdue) if ((await this.divertUntaken(id)) === 'diverted') diverted++;
+    for (const id of overdue) if ((await this.divertUntaken(id)) === 'diverted') diverted++;
     return diverted;
   }
 
   private async divertOffered(
     em: EntityManager,
-    good: GoodRow,
+    good: Good,
     destination: Destination,
     actor: Actor,
     automatic: boolean,
   ): Promise<string | null> {
     if (good.kind !== 'lot')
       throw validation('goodId', `good ${good.id} is a ${good.kind}, not a lot`);
-    const offered = await em.execute<{ location_id: string; quantity: string }[]>(
-      `SELECT location_id, quantity::text AS quantity FROM stock_balance
-        WHERE good_id = ? AND state = 'offered' AND quantity > 0`,
-      [good.id],
-    );
+    const offered = await this.ledgerRepository.balances(em, good.id, 'offered');
     if (offered.length === 0) return null;
     let total = 0;
     for (const balance of offered) {
-      await this.stock.move(em, {
+      await this.ledger.move(em, {
         good,
         quantity: balance.quantity,
-        from: { state: 'offered', locationId: balance.location_id },
-        to: { state: 'diverted', locationId: balance.location_id },
+        from: { state: 'offered', locationId: balance.locationId },
+        to: { state: 'diverted', locationId: balance.locationId },
         reason: `${automatic ? 'not taken in time: ' : ''}${destination.route} at ${destination.facility}`,
         actor,
         cause: { type: automatic ? 'job' : 'command', id: good.id },
       });
-      await em.execute(
-        `INSERT INTO diversion (good_id, quantity, route, facility, automatic, actor) VALUES (?, ?, ?, ?, ?, ?)`,
-        [
-          good.id,
-          balance.quantity,
-          destination.route,
-          destination.facility,
-          automatic,
-          JSON.stringify(actor),
-        ],
-      );
+      await this.lotsRepository.insertDiversion(em, {
+        goodId: good.id,
+        quantity: balance.quantity,
+        route: destination.route,
+        facility: destination.facility,
+        automatic,
+        actor,
+      });
       total += Number(balance.quantity);
     }
     const quantity = normalise(total.toFixed(3));

@@ -21,18 +21,15 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, assertRole } from '../common/actor.js';
 import { Refusal, notFound, validation } from '../common/errors.js';
-import { describeGood, loadBalances, loadGood, type GoodRow } from '../goods/good.js';
+import { describeGood, type Good } from '../goods/good.js';
+import { GoodsRepository } from '../goods/goods.repository.js';
 import { assertTransition } from '../goods/lifecycle.js';
-import { StockService } from '../goods/stock.service.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { SitesRepository, type DeviceModel } from '../sites/sites.repository.js';
 import { SitesService } from '../sites/sites.service.js';
 import { gatesBefore, missingGates, type Gate } from './gates.js';
-
-interface DeviceModelRow {
-  iso_class: string;
-  lifetime_years: number;
-  checklist: string[];
-  instructions_ref: string;
-}
+import { RefurbishmentRepository } from './refurbishment.repository.js';
 
 /**
  * The gated refurbishment of medical aids. Each step checks the aid's state and
@@ -43,8 +40,12 @@ interface DeviceModelRow {
 export class RefurbishmentService {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
-    private readonly stock: StockService,
+    private readonly refurbishmentRepository: RefurbishmentRepository,
+    private readonly goodsRepository: GoodsRepository,
+    private readonly ledgerRepository: LedgerRepository,
+    private readonly ledger: LedgerService,
     private readonly sites: SitesService,
+    private readonly sitesRepository: SitesRepository,
   ) {}
 
   async triage(cmd: z.output<typeof TriageV1>) {
@@ -63,7 +64,7 @@ export class RefurbishmentService {
       await recordEvent(
         em,
         InventoryItemTriagedV1,
-        { ...identity(good), decision: cmd.decision, cycle: good.refurbishment_cycle },
+        { ...identity(good), decision: cmd.decision, cycle: good.refurbishmentCycle },
         { actor: cmd.actor },
       );
     });
@@ -71,7 +72,12 @@ export class RefurbishmentService {
 
   async start(cmd: z.output<typeof StartRefurbishmentV1>) {
     return this.step(cmd.actor, cmd.goodId, 'checklist', async (em, good) => {
-      const triage = await this.gateData(em, good, 'triage');
+      const triage = await this.refurbishmentRepository.gateData(
+        em,
+        good.id,
+        good.refurbishmentCycle,
+        'triage',
+      );
       if (triage?.['decision'] !== 'repairable') {
         throw validation('goodId', `${describeGood(good)} was not triaged as repairable`);
       }
@@ -126,26 +132,20 @@ export class RefurbishmentService {
   async certify(cmd: z.output<typeof CertifyV1>) {
     return this.step(cmd.actor, cmd.goodId, 'certification', async (em, good) => {
       assertRole(cmd.actor, ['refurbisher'], 'certifying a medical aid');
-      const [certificate] = await em.execute<
-        { organisation_id: string; valid_now: boolean; reference: string }[]
-      >(
-        `SELECT s.organisation_id, c.reference, (current_date BETWEEN c.valid_from AND c.valid_until) AS valid_now
-           FROM centre_certificate c JOIN site s ON s.id = c.site_id WHERE c.id = ?`,
-        [cmd.certificateId],
-      );
+      const certificate = await this.sitesRepository.findCertificate(em, cmd.certificateId);
       if (!certificate) throw notFound('centre certificate', cmd.certificateId);
-      assertActsFor(cmd.actor, certificate.organisation_id, `certificate ${cmd.certificateId}`);
-      if (!certificate.valid_now) {
+      assertActsFor(cmd.actor, certificate.organisationId, `certificate ${cmd.certificateId}`);
+      if (!certificate.validNow) {
         throw validation(
           'certificateId',
           `centre certificate ${certificate.reference} is not valid today`,
         );
       }
       const model = await this.deviceModel(em, good);
-      if (cmd.newUseMonths > model.lifetime_years * 12) {
+      if (cmd.newUseMonths > model.lifetimeYears * 12) {
         throw validation(
           'newUseMonths',
-          `may not exceed the manufacturer's lifetime of ${model.lifetime_years} years (${model.lifetime_years * 12} months)`,
+          `may not exceed the manufacturer's lifetime of ${model.lifetimeYears} years (${model.lifetimeYears * 12} months)`,
         );
       }
       const data = {
@@ -164,7 +164,7 @@ export class RefurbishmentService {
           ...identity(good),
           certificateId: cmd.certificateId,
           newUseMonths: cmd.newUseMonths,
-          cycle: good.refurbishment_cycle,
+          cycle: good.refurbishmentCycle,
         },
         { actor: cmd.actor },
       );
@@ -181,8 +181,8 @@ export class RefurbishmentService {
         InventoryItemAvailableV1,
         {
           ...identity(good),
-          isoClass: model.iso_class,
-          siteId: good.site_id,
+          isoClass: model.isoClass,
+          siteId: good.siteId,
           attributes: attributesOf(good),
         },
         { actor: cmd.actor },
@@ -198,51 +198,48 @@ export class RefurbishmentService {
     cmd: z.output<typeof ReturnItemV1>,
   ): Promise<{ goodId: string; state: string; cycle: number }> {
     return inTransaction(this.orm, async (em) => {
-      const good = await loadGood(em, cmd.goodId, true);
+      const good = await this.goodsRepository.load(em, cmd.goodId, { forUpdate: true });
       if (good.kind !== 'item')
         throw validation('goodId', `good ${good.id} is a ${good.kind}, not a medical aid`);
       const location = await this.sites.locationOwner(em, cmd.locationId);
       // It comes back to the organisation that owns it, into one of its own locations.
-      assertActsFor(cmd.actor, good.organisation_id, `good ${good.id}`);
-      if (location.organisationId !== good.organisation_id) {
+      assertActsFor(cmd.actor, good.organisationId, `good ${good.id}`);
+      if (location.organisationId !== good.organisationId) {
         throw validation(
           'locationId',
           `location ${cmd.locationId} does not belong to the aid's organisation`,
         );
       }
       assertTransition(good.kind, good.state, 'returned', describeGood(good));
-      const [handedOver] = await loadBalances(em, good.id);
+      const [handedOver] = await this.ledgerRepository.balances(em, good.id);
       const cause = { type: 'command' as const, id: randomUUID() };
-      await this.stock.move(em, {
+      await this.ledger.move(em, {
         good,
         quantity: '1',
-        from: { state: 'handed-over', locationId: handedOver!.location_id },
+        from: { state: 'handed-over', locationId: handedOver!.locationId },
         to: { state: 'returned', locationId: cmd.locationId },
         reason: 'returned by its beneficiary',
         actor: cmd.actor,
         cause,
       });
-      good.refurbishment_cycle += 1;
-      await em.execute('UPDATE good SET refurbishment_cycle = ? WHERE id = ?', [
-        good.refurbishment_cycle,
-        good.id,
-      ]);
-      await this.stock.move(em, {
+      good.refurbishmentCycle += 1;
+      await this.goodsRepository.setRefurbishmentCycle(em, good.id, good.refurbishmentCycle);
+      await this.ledger.move(em, {
         good,
         quantity: '1',
         from: { state: 'returned', locationId: cmd.locationId },
         to: { state: 'received', locationId: cmd.locationId },
-        reason: `received back for refurbishment cycle ${good.refurbishment_cycle}`,
+        reason: `received back for refurbishment cycle ${good.refurbishmentCycle}`,
         actor: cmd.actor,
         cause,
       });
       await recordEvent(
         em,
         InventoryItemReturnedV1,
-        { ...identity(good), cycle: good.refurbishment_cycle },
+        { ...identity(good), cycle: good.refurbishmentCycle },
         { actor: cmd.actor },
       );
-      return { goodId: good.id, state: good.state, cycle: good.refurbishment_cycle };
+      return { goodId: good.id, state: good.state, cycle: good.refurbishmentCycle };
     });
   }
 
@@ -251,15 +248,19 @@ export class RefurbishmentService {
     actor: Actor,
     goodId: string,
     gate: Gate | 'release',
-    body: (em: EntityManager, good: GoodRow) => Promise<void>,
+    body: (em: EntityManager, good: Good) => Promise<void>,
   ): Promise<{ goodId: string; state: string }> {
     assertRole(actor, ['refurbisher', 'operator'], 'refurbishment');
     return inTransaction(this.orm, async (em) => {
-      const good = await loadGood(em, goodId, true);
-      assertActsFor(actor, good.organisation_id, `good ${good.id}`);
+      const good = await this.goodsRepository.load(em, goodId, { forUpdate: true });
+      assertActsFor(actor, good.organisationId, `good ${good.id}`);
       if (good.kind !== 'item')
         throw validation('goodId', `good ${good.id} is a ${good.kind}, not a medical aid`);
-      const recorded = await this.recordedGates(em, good);
+      const recorded = await this.refurbishmentRepository.recordedGates(
+        em,
+        good.id,
+        good.refurbishmentCycle,
+      );
       const missing = missingGates(recorded, gatesBefore(gate));
       if (missing.length > 0) {
         throw new Refusal(
@@ -273,7 +274,7 @@ export class RefurbishmentService {
     });
   }
 
-  private assertState(good: GoodRow, state: string, gate: string): void {
+  private assertState(good: Good, state: string, gate: string): void {
     if (good.state !== state) {
       throw new Refusal(
         'invalid-transition',
@@ -288,19 +289,19 @@ export class RefurbishmentService {
 
   private async advance(
     em: EntityManager,
-    good: GoodRow,
+    good: Good,
     to: string,
     reason: string,
     actor: Actor,
   ): Promise<void> {
     assertTransition(good.kind, good.state, to, describeGood(good));
-    const [balance] = await loadBalances(em, good.id);
+    const [balance] = await this.ledgerRepository.balances(em, good.id);
     if (!balance) throw validation('goodId', `${describeGood(good)} is not in stock`);
-    await this.stock.move(em, {
+    await this.ledger.move(em, {
       good,
       quantity: '1',
-      from: { state: good.state, locationId: balance.location_id },
-      to: { state: to, locationId: balance.location_id },
+      from: { state: good.state, locationId: balance.locationId },
+      to: { state: to, locationId: balance.locationId },
       reason,
       actor,
       cause: { type: 'command', id: randomUUID() },
@@ -309,73 +310,51 @@ export class RefurbishmentService {
 
   private async record(
     em: EntityManager,
-    good: GoodRow,
+    good: Good,
     gate: Gate,
     data: Record<string, unknown>,
     actor: Actor,
   ): Promise<void> {
-    await em.execute(
-      `INSERT INTO refurbishment_record (good_id, cycle, gate, data, actor) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (good_id, cycle, gate) DO UPDATE SET data = EXCLUDED.data, actor = EXCLUDED.actor,
-         recorded_at = clock_timestamp()`,
-      [good.id, good.refurbishment_cycle, gate, JSON.stringify(data), JSON.stringify(actor)],
-    );
+    await this.refurbishmentRepository.record(em, {
+      goodId: good.id,
+      cycle: good.refurbishmentCycle,
+      gate,
+      data,
+      actor,
+    });
   }
 
   private async recorded(
     em: EntityManager,
-    good: GoodRow,
+    good: Good,
     gate: 'checklist' | 'quality-check' | 'disinfection',
     actor: Actor,
   ) {
     await recordEvent(
       em,
       InventoryItemRefurbishmentRecordedV1,
-      { ...identity(good), gate, cycle: good.refurbishment_cycle },
+      { ...identity(good), gate, cycle: good.refurbishmentCycle },
       { actor },
     );
   }
 
-  private async recordedGates(em: EntityManager, good: GoodRow): Promise<string[]> {
-    const rows = await em.execute<{ gate: string }[]>(
-      'SELECT gate FROM refurbishment_record WHERE good_id = ? AND cycle = ?',
-      [good.id, good.refurbishment_cycle],
-    );
-    return rows.map((r) => r.gate);
-  }
-
-  private async gateData(
-    em: EntityManager,
-    good: GoodRow,
-    gate: Gate,
-  ): Promise<Record<string, unknown> | undefined> {
-    const [row] = await em.execute<{ data: Record<string, unknown> }[]>(
-      'SELECT data FROM refurbishment_record WHERE good_id = ? AND cycle = ? AND gate = ?',
-      [good.id, good.refurbishment_cycle, gate],
-    );
-    return row?.data;
-  }
-
-  private async deviceModel(em: EntityManager, good: GoodRow): Promise<DeviceModelRow> {
-    const [model] = await em.execute<DeviceModelRow[]>(
-      'SELECT iso_class, lifetime_years, checklist, instructions_ref FROM device_model WHERE make = ? AND model = ?',
-      [good.make, good.model],
-    );
+  private async deviceModel(em: EntityManager, good: Good): Promise<DeviceModel> {
+    const model = await this.sitesRepository.findDeviceModel(em, good.make!, good.model!);
     if (!model) throw notFound('device model', `${good.make} ${good.model}`);
     return model;
   }
 }
 
-function identity(good: GoodRow) {
+function identity(good: Good) {
   return {
     goodId: good.id,
     make: good.make!,
     model: good.model!,
-    serialNumber: good.serial_number!,
+    serialNumber: good.serialNumber!,
   };
 }
 
-function attributesOf(good: GoodRow): Record<string, unknown> {
+function attributesOf(good: Good): Record<string, unknown> {
   const attributes = good.description['attributes'];
   return typeof attributes === 'object' && attributes !== null
     ? (attributes as Record<string, unknown>)

@@ -11,19 +11,15 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction } from '@boucle/messaging';
 import { assertActsFor, assertRole } from '../common/actor.js';
 import { notFound, validation } from '../common/errors.js';
-
-export interface SiteRow {
-  id: string;
-  organisation_id: string;
-  name: string;
-  kind: string;
-  locality: string;
-}
+import { SitesRepository, type Site } from './sites.repository.js';
 
 /** Members of the cluster, their sites and locations, centre certificates and device models. */
 @Injectable()
 export class SitesService {
-  constructor(@Inject(MikroORM) private readonly orm: MikroORM) {}
+  constructor(
+    @Inject(MikroORM) private readonly orm: MikroORM,
+    private readonly sitesRepository: SitesRepository,
+  ) {}
 
   async registerOrganisation(
     cmd: z.output<typeof RegisterOrganisationV1>,
@@ -31,11 +27,7 @@ export class SitesService {
     assertRole(cmd.actor, ['coordinator'], 'registering a member organisation');
     const id = randomUUID();
     return inTransaction(this.orm, async (em) => {
-      await em.execute('INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?)', [
-        id,
-        cmd.name,
-        cmd.kind,
-      ]);
+      await this.sitesRepository.insertOrganisation(em, { id, name: cmd.name, kind: cmd.kind });
       return { organisationId: id };
     });
   }
@@ -48,23 +40,18 @@ export class SitesService {
       throw validation('locations', 'location names must be unique within a site');
     }
     return inTransaction(this.orm, async (em) => {
-      const [org] = await em.execute('SELECT id FROM organisation WHERE id = ?', [
-        cmd.organisationId,
-      ]);
-      if (!org) throw notFound('organisation', cmd.organisationId);
+      if (!(await this.sitesRepository.organisationExists(em, cmd.organisationId)))
+        throw notFound('organisation', cmd.organisationId);
       const siteId = randomUUID();
-      await em.execute(
-        'INSERT INTO site (id, organisation_id, name, kind, locality) VALUES (?, ?, ?, ?, ?)',
-        [siteId, cmd.organisationId, cmd.name, cmd.kind, cmd.locality],
-      );
+      await this.sitesRepository.insertSite(em, {
+        id: siteId,
+        organisationId: cmd.organisationId,
+        name: cmd.name,
+        kind: cmd.kind,
+        locality: cmd.locality,
+      });
       const locations = cmd.locations.map((name) => ({ id: randomUUID(), name }));
-      for (const location of locations) {
-        await em.execute('INSERT INTO location (id, site_id, name) VALUES (?, ?, ?)', [
-          location.id,
-          siteId,
-          location.name,
-        ]);
-      }
+      await this.sitesRepository.insertLocations(em, siteId, locations);
       return { siteId, locations };
     });
   }
@@ -75,12 +62,15 @@ export class SitesService {
     if (cmd.validUntil <= cmd.validFrom) throw validation('validUntil', 'must be after validFrom');
     return inTransaction(this.orm, async (em) => {
       const site = await this.loadSite(em, cmd.siteId);
-      assertActsFor(cmd.actor, site.organisation_id, `site ${site.id}`);
+      assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
       const id = randomUUID();
-      await em.execute(
-        'INSERT INTO centre_certificate (id, site_id, reference, valid_from, valid_until) VALUES (?, ?, ?, ?, ?)',
-        [id, site.id, cmd.reference, cmd.validFrom, cmd.validUntil],
-      );
+      await this.sitesRepository.insertCertificate(em, {
+        id,
+        siteId: site.id,
+        reference: cmd.reference,
+        validFrom: cmd.validFrom,
+        validUntil: cmd.validUntil,
+      });
       return { certificateId: id };
     });
   }
@@ -93,39 +83,28 @@ export class SitesService {
       throw validation('checklist', 'steps must be unique');
     }
     return inTransaction(this.orm, async (em) => {
-      await em.execute(
-      `INSERT INTO device_model (make, model, iso_class, lifetime_years, checklist, instructions_ref)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (make, model) DO UPDATE SET iso_class = EXCLUDED.iso_class,
-         lifetime_years = EXCLUDED.lifetime_years, checklist = EXCLUDED.checklist,
-         instructions_ref = EXCLUDED.instructions_ref`,
-      [
-        cmd.make,
-        cmd.model,
-        cmd.isoClass,
-        cmd.lifetimeYears,
-        JSON.stringify(cmd.checklist),
-        cmd.instructionsRef,
-      ],
-      );
+      await this.sitesRepository.upsertDeviceModel(em, {
+        make: cmd.make,
+        model: cmd.model,
+        isoClass: cmd.isoClass,
+        lifetimeYears: cmd.lifetimeYears,
+        checklist: cmd.checklist,
+        instructionsRef: cmd.instructionsRef,
+      });
       return { make: cmd.make, model: cmd.model };
     });
   }
 
-  async loadSite(em: EntityManager, siteId: string): Promise<SiteRow> {
-    const [site] = await em.execute<SiteRow[]>('SELECT * FROM site WHERE id = ?', [siteId]);
+  async loadSite(em: EntityManager, siteId: string): Promise<Site> {
+    const site = await this.sitesRepository.findSite(em, siteId);
     if (!site) throw notFound('site', siteId);
     return site;
   }
 
   /** The location must exist and be on that site. */
   async assertLocationOnSite(em: EntityManager, locationId: string, siteId: string): Promise<void> {
-    const [location] = await em.execute<{ site_id: string }[]>(
-      'SELECT site_id FROM location WHERE id = ?',
-      [locationId],
-    );
-    if (!location) throw notFound('location', locationId);
-    if (location.site_id !== siteId)
+    const location = await this.locationOwner(em, locationId);
+    if (location.siteId !== siteId)
       throw validation('locationId', `location ${locationId} is not on site ${siteId}`);
   }
 
@@ -134,11 +113,8 @@ export class SitesService {
     em: EntityManager,
     locationId: string,
   ): Promise<{ siteId: string; organisationId: string }> {
-    const [row] = await em.execute<{ site_id: string; organisation_id: string }[]>(
-      'SELECT l.site_id, s.organisation_id FROM location l JOIN site s ON s.id = l.site_id WHERE l.id = ?',
-      [locationId],
-    );
-    if (!row) throw notFound('location', locationId);
-    return { siteId: row.site_id, organisationId: row.organisation_id };
+    const location = await this.sitesRepository.findLocation(em, locationId);
+    if (!location) throw notFound('location', locationId);
+    return location;
   }
 }

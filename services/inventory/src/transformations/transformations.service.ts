@@ -10,10 +10,13 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, assertRole } from '../common/actor.js';
 import { validation } from '../common/errors.js';
-import { describeGood, loadBalances, loadGood, type GoodRow } from '../goods/good.js';
+import { describeGood, type Good } from '../goods/good.js';
+import { GoodsRepository } from '../goods/goods.repository.js';
 import { assertTransition } from '../goods/lifecycle.js';
-import { StockService } from '../goods/stock.service.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { SitesService } from '../sites/sites.service.js';
+import { TransformationsRepository } from './transformations.repository.js';
 
 type Transformation = z.output<typeof RecordTransformationV1>;
 type Kind = Transformation['kind'];
@@ -39,7 +42,10 @@ interface Outcome {
 export class TransformationsService {
   constructor(
     @Inject(MikroORM) private readonly orm: MikroORM,
-    private readonly stock: StockService,
+    private readonly transformationsRepository: TransformationsRepository,
+    private readonly goodsRepository: GoodsRepository,
+    private readonly ledgerRepository: LedgerRepository,
+    private readonly ledger: LedgerService,
     private readonly sites: SitesService,
   ) {}
 
@@ -48,20 +54,12 @@ export class TransformationsService {
     return inTransaction(this.orm, async (em) => {
       const id = randomUUID();
       const outcome = await this.apply(em, id, cmd);
-      await em.execute(
-        `INSERT INTO transformation (id, kind, input_good_ids, output_good_ids, input_kg, output_kg, loss_kg, actor)
-         VALUES (?, ?, ?::uuid[], ?::uuid[], ?, ?, ?, ?)`,
-        [
-          id,
-          cmd.kind,
-          `{${outcome.inputGoodIds.join(',')}}`,
-          `{${outcome.outputGoodIds.join(',')}}`,
-          outcome.inputKg,
-          outcome.outputKg,
-          outcome.lossKg,
-          JSON.stringify(cmd.actor),
-        ],
-      );
+      await this.transformationsRepository.insert(em, {
+        id,
+        kind: cmd.kind,
+        ...outcome,
+        actor: cmd.actor,
+      });
       await recordEvent(
         em,
         InventoryGoodTransformedV1,
@@ -146,7 +144,7 @@ export class TransformationsService {
       throw validation('donorId', `good ${donor.id} is a ${donor.kind}, not an item`);
     const outputKg = sum(cmd.parts.map((p) => p.weightKg));
     assertMassBalance(cmd.donorWeightKg, outputKg, cmd.lossKg);
-    const [balance] = await loadBalances(em, donor.id);
+    const [balance] = await this.ledgerRepository.balances(em, donor.id);
     if (!balance) throw validation('donorId', `${describeGood(donor)} is not in stock`);
     await this.consume(em, donor, donor.state, 'scrapped', '1', id, cmd.actor, cmd.kind);
     const parts: string[] = [];
@@ -154,15 +152,15 @@ export class TransformationsService {
       parts.push(
         await this.createGood(em, cmd.kind, id, cmd.actor, {
           kind: 'item',
-          organisationId: donor.organisation_id,
-          siteId: donor.site_id,
+          organisationId: donor.organisationId,
+          siteId: donor.siteId,
           unit: 'unit',
-          description: { part: part.name, donorSerialNumber: donor.serial_number },
+          description: { part: part.name, donorSerialNumber: donor.serialNumber },
           quantity: '1',
           state: 'received',
-          locationId: balance.location_id,
+          locationId: balance.locationId,
           weightKg: part.weightKg,
-          serialNumber: `${donor.serial_number}/P${index + 1}`,
+          serialNumber: `${donor.serialNumber}/P${index + 1}`,
           make: donor.make!,
           model: `${donor.model} — ${part.name}`,
           donorId: donor.id,
@@ -186,7 +184,9 @@ export class TransformationsService {
     const pool = await this.ownGood(em, cmd.poolId, cmd.actor);
     if (pool.kind !== 'pool')
       throw validation('poolId', `good ${pool.id} is a ${pool.kind}, not a container pool`);
-    const batch = (await loadBalances(em, pool.id)).find((b) => b.state === 'washing');
+    const batch = (await this.ledgerRepository.balances(em, pool.id)).find(
+      (b) => b.state === 'washing',
+    );
     const inBatch = Number(batch?.quantity ?? 0);
     if (cmd.washed + cmd.broken !== inBatch) {
       throw validation(
@@ -210,15 +210,15 @@ export class TransformationsService {
     };
   }
 
-  private async ownGood(em: EntityManager, goodId: string, actor: Actor): Promise<GoodRow> {
-    const good = await loadGood(em, goodId, true);
-    assertActsFor(actor, good.organisation_id, `good ${good.id}`);
+  private async ownGood(em: EntityManager, goodId: string, actor: Actor): Promise<Good> {
+    const good = await this.goodsRepository.load(em, goodId, { forUpdate: true });
+    assertActsFor(actor, good.organisationId, `good ${good.id}`);
     return good;
   }
 
   private async consume(
     em: EntityManager,
-    good: GoodRow,
+    good: Good,
     from: string,
     to: string,
     quantity: string,
@@ -227,15 +227,15 @@ export class TransformationsService {
     kind: Kind,
   ): Promise<void> {
     assertTransition(good.kind, from, to, describeGood(good));
-    const source = (await loadBalances(em, good.id)).find(
+    const source = (await this.ledgerRepository.balances(em, good.id)).find(
       (b) => b.state === from && Number(b.quantity) >= Number(quantity),
     );
     if (!source) throw validation('inputs', `nothing of ${describeGood(good)} is ${from}`);
-    await this.stock.move(em, {
+    await this.ledger.move(em, {
       good,
       quantity,
-      from: { state: from, locationId: source.location_id },
-      to: { state: to, locationId: source.location_id },
+      from: { state: from, locationId: source.locationId },
+      to: { state: to, locationId: source.locationId },
       reason: `transformation ${kind}`,
       actor,
       cause: { type: 'command', id: transformationId },
@@ -263,35 +263,24 @@ export class TransformationsService {
       donorId?: string;
     },
   ): Promise<string> {
-    const [row] = await em.execute<GoodRow[]>(
-      `INSERT INTO good (id, kind, organisation_id, site_id, unit, state, description, serial_number, make, model,
-                         donor_id, weight_kg)
-       VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [
-        randomUUID(),
-        good.kind,
-        good.organisationId,
-        good.siteId,
-        good.unit,
-        JSON.stringify(good.description),
-        good.serialNumber ?? null,
-        good.make ?? null,
-        good.model ?? null,
-        good.donorId ?? null,
-        good.weightKg,
-      ],
-    );
-    await this.stock.move(em, {
-      good: row!,
-      quantity: good.quantity,
+    // It enters stock by its first movement, as every good does.
+    const { quantity, state, locationId, ...fields } = good;
+    const row = await this.goodsRepository.insert(em, {
+      ...fields,
+      id: randomUUID(),
+      state: 'new',
+    });
+    await this.ledger.move(em, {
+      good: row,
+      quantity,
       from: null,
-      to: { state: good.state, locationId: good.locationId },
+      to: { state, locationId },
       reason: `produced by transformation ${kind}`,
       actor,
       cause: { type: 'command', id: transformationId },
       weightKg: good.weightKg,
     });
-    return row!.id;
+    return row.id;
   }
 }
 

@@ -1,0 +1,195 @@
+import type { ColumnType, Generated, GeneratedAlways, JSONColumnType, Kysely } from 'kysely';
+import type { Actor, GoodKind, Unit } from '@boucle/contracts';
+import type { EntityManager } from '@boucle/database';
+
+/*
+ * The inventory tables as the migrations create them (initial.migration.ts,
+ * lots-transformations.migration.ts), for Kysely: a column renamed or dropped there
+ * and not here, or used with the wrong type in a repository, fails the type-check.
+ * Keep the two in step by hand; a migration that changes a table changes this file.
+ *
+ * What the `pg` driver hands back, as MikroORM configures it: numeric and bigint as
+ * strings, timestamptz and date as the text PostgreSQL sent, jsonb parsed. jsonb is
+ * written as JSON text (the driver would turn a JavaScript array into a PostgreSQL array).
+ */
+
+/** numeric: read as a decimal string, so no quantity ever passes through a float. */
+type Numeric = ColumnType<string, string | number, string | number>;
+/** timestamptz: read as PostgreSQL's text (MikroORM's type parser keeps it raw), written as ISO text. */
+type Timestamp = string;
+/** date: read as `YYYY-MM-DD`. */
+type Day = string;
+/** jsonb: read parsed, written as JSON text. */
+type Json<T extends object> = JSONColumnType<T>;
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  kind: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SiteTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  kind: string;
+  locality: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface LocationTable {
+  id: string;
+  site_id: string;
+  name: string;
+}
+
+export interface CentreCertificateTable {
+  id: string;
+  site_id: string;
+  reference: string;
+  valid_from: Day;
+  valid_until: Day;
+}
+
+export interface DeviceModelTable {
+  make: string;
+  model: string;
+  iso_class: string;
+  lifetime_years: number;
+  checklist: Json<string[]>;
+  instructions_ref: string;
+}
+
+export interface IntakeTable {
+  id: string;
+  site_id: string;
+  location_id: string;
+  received_at: Timestamp;
+  gross_weight_kg: Numeric;
+  tare_kg: Numeric;
+  net_weight_kg: GeneratedAlways<string | null>;
+  provenance: Json<Record<string, unknown>>;
+  collection_mode: string;
+  actor: Json<Actor>;
+}
+
+export interface GoodTable {
+  id: string;
+  kind: GoodKind;
+  organisation_id: string;
+  site_id: string;
+  intake_id: string | null;
+  unit: Unit;
+  state: string;
+  description: Json<Record<string, unknown>>;
+  serial_number: string | null;
+  make: string | null;
+  model: string | null;
+  donor_id: string | null;
+  refurbishment_cycle: Generated<number>;
+  weight_kg: Numeric | null;
+  created_at: Generated<Timestamp>;
+  available_from: Timestamp | null;
+  must_be_gone_by: Timestamp | null;
+}
+
+export interface StockBalanceTable {
+  good_id: string;
+  state: string;
+  location_id: string;
+  quantity: Numeric;
+}
+
+export interface StockMovementTable {
+  id: GeneratedAlways<string>;
+  good_id: string;
+  quantity: Numeric;
+  from_state: string | null;
+  from_location_id: string | null;
+  to_state: string | null;
+  to_location_id: string | null;
+  weight_kg: Numeric | null;
+  reason: string;
+  actor: Json<Actor>;
+  occurred_at: Generated<Timestamp>;
+  cause_type: 'command' | 'event' | 'job';
+  cause_id: string;
+  hold_id: string | null;
+}
+
+export type HoldStatus = 'active' | 'released' | 'handed-over';
+
+export interface HoldTable {
+  id: string;
+  good_id: string;
+  from_state: string;
+  location_id: string;
+  quantity: Numeric;
+  holder_id: string;
+  reservation_id: string | null;
+  expires_at: Timestamp;
+  status: HoldStatus;
+  end_reason: string | null;
+  handed_to: string | null;
+  actor: Json<Actor>;
+  created_at: Generated<Timestamp>;
+  ended_at: Timestamp | null;
+}
+
+export interface RefurbishmentRecordTable {
+  id: GeneratedAlways<string>;
+  good_id: string;
+  cycle: number;
+  gate: 'triage' | 'checklist' | 'quality-check' | 'disinfection' | 'certification';
+  data: Json<Record<string, unknown>>;
+  actor: Json<Actor>;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface DiversionTable {
+  id: GeneratedAlways<string>;
+  good_id: string;
+  quantity: Numeric;
+  route: 'recycling' | 'energy-recovery' | 'landfill';
+  facility: string;
+  automatic: boolean;
+  actor: Json<Actor>;
+  diverted_at: Generated<Timestamp>;
+}
+
+export interface TransformationTable {
+  id: string;
+  kind: 'cardboard-to-litter' | 'dismantle' | 'washing';
+  input_good_ids: string[];
+  output_good_ids: string[];
+  input_kg: Numeric | null;
+  output_kg: Numeric | null;
+  loss_kg: Numeric | null;
+  actor: Json<Actor>;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface InventoryDatabase {
+  organisation: OrganisationTable;
+  site: SiteTable;
+  location: LocationTable;
+  centre_certificate: CentreCertificateTable;
+  device_model: DeviceModelTable;
+  intake: IntakeTable;
+  good: GoodTable;
+  stock_balance: StockBalanceTable;
+  stock_movement: StockMovementTable;
+  hold: HoldTable;
+  refurbishment_record: RefurbishmentRecordTable;
+  diversion: DiversionTable;
+  transformation: TransformationTable;
+}
+
+/**
+ * Kysely over the inventory tables, on the entity manager's connection: inside
+ * `inTransaction` it runs in that transaction (or its savepoint), like `em.execute`.
+ */
+export function db(em: EntityManager): Kysely<InventoryDatabase> {
+  return em.getKysely<InventoryDatabase>();
+}

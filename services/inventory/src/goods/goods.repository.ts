@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import type { Selectable } from 'kysely';
+import type { Actor, GoodKind, Unit } from '@boucle/contracts';
+import type { EntityManager } from '@boucle/database';
+import { notFound } from '../common/errors.js';
+import { db, type GoodTable } from '../database/schema.js';
+import type { Good } from './good.js';
+
+/** A good about to enter stock; its first movement gives it its state. */
+export interface NewGood {
+  id: string;
+  kind: GoodKind;
+  organisationId: string;
+  siteId: string;
+  unit: Unit;
+  state: string;
+  description: Record<string, unknown>;
+  intakeId?: string;
+  serialNumber?: string | null;
+  make?: string | null;
+  model?: string | null;
+  donorId?: string;
+  weightKg?: number | null;
+  availableFrom?: string;
+  mustBeGoneBy?: string;
+}
+
+export interface ActiveHold {
+  holdId: string;
+  quantity: string;
+  holderId: string;
+  expiresAt: string;
+}
+
+export interface RefurbishmentEntry {
+  cycle: number;
+  gate: string;
+  data: Record<string, unknown>;
+  actor: Actor;
+  recordedAt: string;
+}
+
+export interface RecallFilter {
+  make: string;
+  model: string;
+  /** Only this organisation's units; every member's when null. */
+  organisationId: string | null;
+  serialFrom?: string | undefined;
+  serialTo?: string | undefined;
+}
+
+export interface RecalledUnit {
+  goodId: string;
+  serialNumber: string;
+  state: string;
+  organisationId: string;
+  siteId: string | null;
+  locationId: string | null;
+  holder: string | null;
+}
+
+/** The goods, and what is read about one good beside its ledger: its active holds, its refurbishment records. */
+@Injectable()
+export class GoodsRepository {
+  /**
+   * Loads a good, locking its row when the caller is about to change its stock.
+   * Every path that changes stock locks the good first, then its balances and
+   * holds: one lock order, so concurrent commands queue instead of deadlocking.
+   */
+  async load(em: EntityManager, id: string, options: { forUpdate?: boolean } = {}): Promise<Good> {
+    const row = await db(em)
+      .selectFrom('good')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(options.forUpdate === true, (q) => q.forUpdate())
+      .executeTakeFirst();
+    if (!row) throw notFound('good', id);
+    return toGood(row);
+  }
+
+  async insert(em: EntityManager, good: NewGood): Promise<Good> {
+    const row = await db(em)
+      .insertInto('good')
+      .values({
+        id: good.id,
+        kind: good.kind,
+        organisation_id: good.organisationId,
+        site_id: good.siteId,
+        intake_id: good.intakeId ?? null,
+        unit: good.unit,
+        state: good.state,
+        description: JSON.stringify(good.description),
+        serial_number: good.serialNumber ?? null,
+        make: good.make ?? null,
+        model: good.model ?? null,
+        donor_id: good.donorId ?? null,
+        weight_kg: good.weightKg ?? null,
+        available_from: good.availableFrom ?? null,
+        must_be_gone_by: good.mustBeGoneBy ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toGood(row);
+  }
+
+  async setRefurbishmentCycle(em: EntityManager, id: string, cycle: number): Promise<void> {
+    await db(em)
+      .updateTable('good')
+      .set({ refurbishment_cycle: cycle })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async activeHolds(em: EntityManager, goodId: string): Promise<ActiveHold[]> {
+    const rows = await db(em)
+      .selectFrom('hold')
+      .select(['id', 'quantity', 'holder_id', 'expires_at'])
+      .where('good_id', '=', goodId)
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .execute();
+    return rows.map((h) => ({
+      holdId: h.id,
+      quantity: h.quantity,
+      holderId: h.holder_id,
+      expiresAt: h.expires_at,
+    }));
+  }
+
+  async refurbishmentRecords(em: EntityManager, goodId: string): Promise<RefurbishmentEntry[]> {
+    const rows = await db(em)
+      .selectFrom('refurbishment_record')
+      .select(['cycle', 'gate', 'data', 'actor', 'recorded_at'])
+      .where('good_id', '=', goodId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      cycle: r.cycle,
+      gate: r.gate,
+      data: r.data,
+      actor: r.actor,
+      recordedAt: r.recorded_at,
+    }));
+  }
+
+  /** Every unit of a make and model, where its stock is and, while held or handed over, who has it. */
+  async recall(em: EntityManager, filter: RecallFilter): Promise<RecalledUnit[]> {
+    const rows = await db(em)
+      .selectFrom('good as g')
+      .leftJoin('stock_balance as b', (join) =>
+        join.onRef('b.good_id', '=', 'g.id').on('b.quantity', '>', '0'),
+      )
+      .leftJoin('location as l', 'l.id', 'b.location_id')
+      .select((eb) => [
+        'g.id',
+        'g.serial_number',
+        'g.state',
+        'g.organisation_id',
+        'b.location_id',
+        'l.site_id',
+        eb
+          .case()
+          .when('g.state', 'in', ['held', 'handed-over'])
+          .then(
+            eb
+              .selectFrom('hold as h')
+              .select((h) => h.fn.coalesce('h.handed_to', 'h.holder_id').as('holder'))
+              .whereRef('h.good_id', '=', 'g.id')
+              .where('h.status', 'in', ['active', 'handed-over'])
+              .orderBy('h.created_at', 'desc')
+              .limit(1),
+          )
+          .end()
+          .as('holder'),
+      ])
+      .where('g.kind', '=', 'item')
+      .where('g.make', '=', filter.make)
+      .where('g.model', '=', filter.model)
+      // Compared as text: an actor's organisation that is not a UUID matches nothing instead of failing.
+      .$if(filter.organisationId !== null, (q) =>
+        q.where((eb) => eb.cast('g.organisation_id', 'text'), '=', filter.organisationId!),
+      )
+      .$if(Boolean(filter.serialFrom), (q) => q.where('g.serial_number', '>=', filter.serialFrom!))
+      .$if(Boolean(filter.serialTo), (q) => q.where('g.serial_number', '<=', filter.serialTo!))
+      .orderBy('g.serial_number')
+      .execute();
+    return rows.map((r) => ({
+      goodId: r.id,
+      // Only items are recalled, and an item always has its serial number.
+      serialNumber: r.serial_number!,
+      state: r.state,
+      organisationId: r.organisation_id,
+      siteId: r.site_id,
+      locationId: r.location_id,
+      holder: r.holder,
+    }));
+  }
+}
+
+function toGood(row: Selectable<GoodTable>): Good {
+  return {
+    id: row.id,
+    kind: row.kind,
+    organisationId: row.organisation_id,
+    siteId: row.site_id,
+    intakeId: row.intake_id,
+    unit: row.unit,
+    state: row.state,
+    description: row.description,
+    serialNumber: row.serial_number,
+    make: row.make,
+    model: row.model,
+    donorId: row.donor_id,
+    refurbishmentCycle: row.refurbishment_cycle,
+    weightKg: row.weight_kg,
+    availableFrom: row.available_from,
+    mustBeGoneBy: row.must_be_gone_by,
+  };
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InventoryStockMovedV1, type Actor } from '@boucle/contracts';
+import type { EntityManager } from '@boucle/database';
+import { recordEvent } from '@boucle/messaging';
+import { insufficientQuantity } from '../common/errors.js';
+import type { Good } from '../goods/good.js';
+import { LedgerRepository, type Place } from './ledger.repository.js';
+
+export interface Movement {
+  good: Good;
+  quantity: string;
+  from: Place | null;
+  to: Place | null;
+  reason: string;
+  actor: Actor;
+  cause: { type: 'command' | 'event' | 'job'; id: string };
+  holdId?: string | null;
+  weightKg?: number | null;
+  correlationId?: string;
+}
+
+/**
+ * The stock ledger. Every change of stock is one appended movement, applied to
+ * the balances in the same transaction; the balance table refuses to go below
+ * zero, so no code path can hold or hand over more than there is.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(private readonly ledger: LedgerRepository) {}
+
+  async move(em: EntityManager, m: Movement): Promise<string> {
+    // An item's state is where its one unit is; a divisible good takes the new state once nothing
+    // is left where it came from.
+    const takesState = m.to !== null && (m.good.kind === 'item' || !m.from);
+    const row = await this.ledger.append(em, {
+      goodId: m.good.id,
+      quantity: m.quantity,
+      from: m.from,
+      to: m.to,
+      takesState,
+      weightKg: m.weightKg ?? null,
+      reason: m.reason,
+      actor: m.actor,
+      cause: m.cause,
+      holdId: m.holdId ?? null,
+    });
+    if (!row) {
+      throw insufficientQuantity(
+        `only ${await this.available(em, m.good.id, m.from!)} ${m.good.unit} of good ${m.good.id} ` +
+          `is ${m.from!.state} there; ${m.quantity} asked`,
+      );
+    }
+    if (m.to && (takesState || Number(row.remaining) === 0)) m.good.state = m.to.state;
+    const { movementId } = row;
+    await recordEvent(
+      em,
+      InventoryStockMovedV1,
+      {
+        movementId,
+        goodId: m.good.id,
+        kind: m.good.kind,
+        quantity: normalise(m.quantity),
+        unit: m.good.unit,
+        from: m.from,
+        to: m.to,
+        reason: m.reason,
+        holdId: m.holdId ?? null,
+      },
+      { actor: m.actor, ...(m.correlationId ? { correlationId: m.correlationId } : {}) },
+    );
+    return movementId;
+  }
+
+  private async available(em: EntityManager, goodId: string, place: Place): Promise<string> {
+    const quantity = await this.ledger.quantityAt(em, goodId, place);
+    return quantity ? normalise(quantity) : '0';
+  }
+}
+
+/** `12.500` → `12.5`, `1.000` → `1`: quantities as people write them. */
+export function normalise(quantity: string): string {
+  return quantity.includes('.') ? quantity.replace(/\.?0+$/, '') : quantity;
+}

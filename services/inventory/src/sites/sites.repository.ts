@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import type { EntityManager } from '@boucle/database';
+import { db } from '../database/schema.js';
+
+export interface Site {
+  id: string;
+  organisationId: string;
+  name: string;
+  kind: string;
+  locality: string;
+}
+
+export interface CentreCertificate {
+  id: string;
+  siteId: string;
+  reference: string;
+  validFrom: string;
+  validUntil: string;
+}
+
+export interface DeviceModel {
+  make: string;
+  model: string;
+  isoClass: string;
+  lifetimeYears: number;
+  checklist: string[];
+  instructionsRef: string;
+}
+
+/** Member organisations, their sites and locations, centre certificates and device models. */
+@Injectable()
+export class SitesRepository {
+  async insertOrganisation(
+    em: EntityManager,
+    organisation: { id: string; name: string; kind: string },
+  ): Promise<void> {
+    await db(em).insertInto('organisation').values(organisation).execute();
+  }
+
+  async organisationExists(em: EntityManager, id: string): Promise<boolean> {
+    const row = await db(em)
+      .selectFrom('organisation')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insertSite(em: EntityManager, site: Site): Promise<void> {
+    await db(em)
+      .insertInto('site')
+      .values({
+        id: site.id,
+        organisation_id: site.organisationId,
+        name: site.name,
+        kind: site.kind,
+        locality: site.locality,
+      })
+      .execute();
+  }
+
+  async insertLocations(
+    em: EntityManager,
+    siteId: string,
+    locations: readonly { id: string; name: string }[],
+  ): Promise<void> {
+    if (locations.length === 0) return;
+    await db(em)
+      .insertInto('location')
+      .values(locations.map((l) => ({ id: l.id, site_id: siteId, name: l.name })))
+      .execute();
+  }
+
+  async findSite(em: EntityManager, id: string): Promise<Site | undefined> {
+    const row = await db(em)
+      .selectFrom('site')
+      .select(['id', 'organisation_id', 'name', 'kind', 'locality'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        organisationId: row.organisation_id,
+        name: row.name,
+        kind: row.kind,
+        locality: row.locality,
+      }
+    );
+  }
+
+  /** Where a location is and who owns it. */
+  async findLocation(
+    em: EntityManager,
+    id: string,
+  ): Promise<{ siteId: string; organisationId: string } | undefined> {
+    const row = await db(em)
+      .selectFrom('location as l')
+      .innerJoin('site as s', 's.id', 'l.site_id')
+      .select(['l.site_id', 's.organisation_id'])
+      .where('l.id', '=', id)
+      .executeTakeFirst();
+    return row && { siteId: row.site_id, organisationId: row.organisation_id };
+  }
+
+  async insertCertificate(em: EntityManager, certificate: CentreCertificate): Promise<void> {
+    await db(em)
+      .insertInto('centre_certificate')
+      .values({
+        id: certificate.id,
+        site_id: certificate.siteId,
+        reference: certificate.reference,
+        valid_from: certificate.validFrom,
+        valid_until: certificate.validUntil,
+      })
+      .execute();
+  }
+
+  /** A centre certificate, whose organisation holds it, and whether the database's today is within it. */
+  async findCertificate(
+    em: EntityManager,
+    id: string,
+  ): Promise<{ organisationId: string; reference: string; validNow: boolean } | undefined> {
+    const row = await db(em)
+      .selectFrom('centre_certificate as c')
+      .innerJoin('site as s', 's.id', 'c.site_id')
+      .select((eb) => [
+        's.organisation_id',
+        'c.reference',
+        eb
+          .between(sql<string>`current_date`, eb.ref('c.valid_from'), eb.ref('c.valid_until'))
+          .$castTo<boolean>()
+          .as('valid_now'),
+      ])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    return (
+      row && {
+        organisationId: row.organisation_id,
+        reference: row.reference,
+        validNow: row.valid_now,
+      }
+    );
+  }
+
+  /** Registers a model, or replaces what is known of it. */
+  async upsertDeviceModel(em: EntityManager, model: DeviceModel): Promise<void> {
+    await db(em)
+      .insertInto('device_model')
+      .values({
+        make: model.make,
+        model: model.model,
+        iso_class: model.isoClass,
+        lifetime_years: model.lifetimeYears,
+        checklist: JSON.stringify(model.checklist),
+        instructions_ref: model.instructionsRef,
+      })
+      .onConflict((oc) =>
+        oc.columns(['make', 'model']).doUpdateSet((eb) => ({
+          iso_class: eb.ref('excluded.iso_class'),
+          lifetime_years: eb.ref('excluded.lifetime_years'),
+          checklist: eb.ref('excluded.checklist'),
+          instructions_ref: eb.ref('excluded.instructions_ref'),
+        })),
+      )
+      .execute();
+  }
+
+  async findDeviceModel(
+    em: EntityManager,
+    make: string,
+    model: string,
+  ): Promise<DeviceModel | undefined> {
+    const row = await db(em)
+      .selectFrom('device_model')
+      .selectAll()
+      .where('make', '=', make)
+      .where('model', '=', model)
+      .executeTakeFirst();
+    return (
+      row && {
+        make: row.make,
+        model: row.model,
+        isoClass: row.iso_class,
+        lifetimeYears: row.lifetime_years,
+        checklist: row.checklist,
+        instructionsRef: row.instructions_ref,
+      }
+    );
+  }
+}
