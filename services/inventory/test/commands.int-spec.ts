@@ -3,7 +3,13 @@ import { PassThrough } from 'node:stream';
 import { InventoryRpc, type RpcRequestInput } from '@boucle/contracts';
 import { RpcServer } from '@boucle/messaging';
 import { eventually } from '@boucle/testing';
-import { startInventory, type Fixture, type InventoryHarness } from './harness.js';
+import {
+  availableWheelchair,
+  registerWheelchairModel,
+  startInventory,
+  type Fixture,
+  type InventoryHarness,
+} from './harness.js';
 
 /*
  * A caller whose answer never came (a timeout, a dropped connection) sends the same
@@ -119,6 +125,41 @@ describe(RpcServer.name, () => {
         .request(InventoryRpc.recordIntake, intake('RETRY-2'), { commandId })
         .catch((error: unknown) => error);
       expect(accepted).toMatchObject({ goodIds: [expect.any(String)] });
+    });
+  });
+
+  describe('work started by a command and run later', () => {
+    it("should carry the command's correlation, not its cause, into the hold's expiry", async () => {
+      await registerWheelchairModel(h, fixture);
+      const goodId = await availableWheelchair(h, fixture, 'LATER-1');
+      const correlationId = randomUUID();
+      const commandId = randomUUID();
+
+      const { holdId } = await h.rpc.request(
+        InventoryRpc.placeHold,
+        { actor: fixture.operator, goodId, quantity: '1', holderId: 'ben-later', ttlSeconds: 1 },
+        { correlationId, commandId },
+      );
+
+      await eventually(
+        async () => {
+          const [released] = await h.orm.em
+            .fork()
+            .execute<{ correlation_id: string; causation_id: string | null; reason: string }[]>(
+              `SELECT payload->>'correlationId' AS correlation_id, payload->>'causationId' AS causation_id,
+                  payload->'data'->>'reason' AS reason
+             FROM messaging_outbox WHERE subject = 'inventory.hold.released.v1'
+              AND payload->'data'->>'holdId' = ?`,
+              [holdId],
+            );
+          expect(released).toEqual({
+            correlation_id: correlationId,
+            causation_id: null,
+            reason: 'expired',
+          });
+        },
+        { timeoutMs: 15_000 },
+      );
     });
   });
 

@@ -39,3 +39,16 @@ export function runInWorkContext<T>(context: WorkContext, work: () => T): T {
 export function currentWorkContext(): WorkContext | undefined {
   return storage.getStore();
 }
+
+/**
+ * For work started now but run later, outside what is under way (a timer): it keeps
+ * the correlation and nothing else, neither the command being answered nor the
+ * transaction open now, which will long be over when it runs.
+ */
+export function detached<TArgs extends unknown[], TResult>(
+  work: (...args: TArgs) => TResult,
+): (...args: TArgs) => TResult {
+  const correlationId = currentWorkContext()?.correlationId;
+  return (...args) =>
+    correlationId ? runInWorkContext({ correlationId }, () => work(...args)) : work(...args);
+}

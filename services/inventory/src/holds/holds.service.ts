@@ -15,10 +15,10 @@ import {
   type ReleaseHoldV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { inTransaction, recordEvent } from '@boucle/messaging';
+import { detached, inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
 import { Refusal, insufficientQuantity, notFound, validation } from '../common/errors.js';
-import { METRICS_REGISTRY } from '@boucle/service';
+import { jobCorrelation, METRICS_REGISTRY } from '@boucle/service';
 import { assertStillOffered, assertWholeIfCounted, describeGood } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
@@ -254,19 +254,23 @@ export class HoldsService implements OnModuleDestroy {
     const delay = expiresAt.getTime() - Date.now();
     if (delay < LOCAL_TIMER_HORIZON_MS) {
       const timer = setTimeout(
-        () => {
+        detached(() => {
           this.timers.delete(holdId);
           this.expire(holdId).catch((error: unknown) =>
             this.logger.warn(`hold ${holdId}: ${String(error)}`),
           );
-        },
+        }),
         Math.max(0, delay),
       );
       timer.unref();
       this.timers.set(holdId, timer);
     }
     try {
-      await this.queue.add(HoldJob.expire, { holdId }, expireJobOptions(holdId, delay));
+      await this.queue.add(
+        HoldJob.expire,
+        { holdId, ...jobCorrelation() },
+        expireJobOptions(holdId, delay),
+      );
     } catch (error) {
       this.logger.error(
         `could not schedule the expiry of hold ${holdId}; the sweep will release it: ${String(error)}`,

@@ -12,6 +12,7 @@ import {
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
+import { jobCorrelation } from '@boucle/service';
 import { assertActsFor, assertRole, SYSTEM_ACTOR } from '../common/actor.js';
 import { Refusal, validation } from '../common/errors.js';
 import type { Good } from '../goods/good.js';
@@ -112,7 +113,7 @@ export class LotsService {
     await this.queue
       .add(
         LotJob.divertUntaken,
-        { goodId },
+        { goodId, ...jobCorrelation() },
         divertJobOptions(goodId, new Date(cmd.mustBeGoneBy).getTime() - Date.now()),
       )
       .catch((error: unknown) =>
