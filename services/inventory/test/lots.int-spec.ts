@@ -144,7 +144,72 @@ describe(LotsService.name, () => {
     });
   });
 
+  describe('holds on a lot', () => {
+    it('should end a hold at mustBeGoneBy however long it was asked for', async () => {
+      const mustBeGoneBy = new Date(Date.now() + 60_000);
+      const { goodId } = await offer({ mustBeGoneBy: mustBeGoneBy.toISOString() });
+
+      const { expiresAt } = await h.rpc.request(InventoryRpc.placeHold, {
+        actor: h.coordinator,
+        goodId,
+        quantity: '10',
+        holderId: 'firm-late',
+        ttlSeconds: 30 * 24 * 3_600,
+      });
+
+      expect(new Date(expiresAt).getTime()).toBeLessThanOrEqual(mustBeGoneBy.getTime());
+    });
+
+    it('should refuse to hand over a lot after mustBeGoneBy', async () => {
+      const { goodId } = await offer({ mustBeGoneBy: new Date(Date.now() + 1_500).toISOString() });
+      const { holdId } = await h.rpc.request(InventoryRpc.placeHold, {
+        actor: h.coordinator,
+        goodId,
+        quantity: '10',
+        holderId: 'firm-late',
+        ttlSeconds: 3_600,
+      });
+      await eventually(async () => {
+        const [row] = await h.orm.em
+          .fork()
+          .execute<{ past: boolean }[]>(
+            'SELECT must_be_gone_by <= clock_timestamp() AS past FROM good WHERE id = ?',
+            [goodId],
+          );
+        expect(row!.past).toBe(true);
+      });
+
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.handOverHold, {
+          actor: firm,
+          holdId,
+          beneficiaryRef: 'taker-1',
+        }),
+      );
+
+      expect(error.code).toBe('invalid-transition');
+    });
+  });
+
   describe('divert', () => {
+    it('should refuse a plain move to diverted, which would report a route nobody recorded', async () => {
+      const { goodId } = await offer();
+
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.moveGood, {
+          actor: firm,
+          goodId,
+          quantity: '84.5',
+          fromState: 'offered',
+          toState: 'diverted',
+          reason: 'taken away',
+        }),
+      );
+
+      expect(error.code).toBe('invalid-transition');
+      expect(await balances(goodId)).toEqual([['offered', '84.5']]);
+    });
+
     it('should let the firm divert what is still offered, to a destination it names', async () => {
       const { goodId } = await offer();
       const result = await h.rpc.request(InventoryRpc.divertLot, {

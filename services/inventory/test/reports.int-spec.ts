@@ -45,13 +45,8 @@ describe(ReportsService.name, () => {
       bales: [{ weightKg: 980 }],
       lossKg: 20,
     });
-    for (const [fromState, toState] of [
-      ['collected', 'washing'],
-      ['washing', 'washed'],
-      ['washed', 'available'],
-      ['available', 'delivered'],
-    ] as const) {
-      await h.rpc.request(InventoryRpc.moveGood, {
+    const moveBottles = async (fromState: string, toState: string) =>
+      h.rpc.request(InventoryRpc.moveGood, {
         actor: fixture.operator,
         goodId: bottles!,
         quantity: '400',
@@ -59,7 +54,16 @@ describe(ReportsService.name, () => {
         toState,
         reason: 'to the brewery',
       });
-    }
+    await moveBottles('collected', 'washing');
+    await h.rpc.request(InventoryRpc.recordTransformation, {
+      kind: 'washing',
+      actor: fixture.operator,
+      poolId: bottles!,
+      washed: 400,
+      broken: 0,
+    });
+    await moveBottles('washed', 'available');
+    await moveBottles('available', 'delivered');
 
     const report = await h.rpc.request(InventoryRpc.tonnageReport, {
       actor: fixture.operator,

@@ -1,3 +1,4 @@
+import type { GoodKind } from '@boucle/contracts';
 import { Refusal } from '../common/errors.js';
 import { allowedNext, assertPlainMove, assertTransition, LIFECYCLES } from './lifecycle.js';
 
@@ -55,6 +56,18 @@ describe(assertPlainMove.name, () => {
   it('should refuse to take quantity out of a hold with a plain move', () => {
     expect(() => assertPlainMove('pool', 'held', 'available')).toThrow(/held quantity/);
   });
+
+  it.each<[GoodKind, string, string, string]>([
+    ['lot', 'stored', 'diverted', 'lot.divert, which records the route'],
+    ['bulk', 'collected', 'transformed', 'a transformation, with its mass balance'],
+    ['pool', 'washing', 'washed', 'a washing batch, with its breakage'],
+    ['pool', 'washing', 'broken', 'a washing batch, with its breakage'],
+  ])(
+    'should refuse a plain move of a %s from %s to the outcome %s, reached only through %s',
+    (kind, from, to) => {
+      expect(() => assertPlainMove(kind, from, to)).toThrow(new RegExp(`cannot become ${to}`));
+    },
+  );
 
   it('should allow an unguarded move', () => {
     expect(() => assertPlainMove('lot', 'collected', 'stored')).not.toThrow();

@@ -4,7 +4,12 @@ import { invalidTransition } from '../common/errors.js';
 interface Lifecycle {
   /** from → the states it may go to next */
   readonly next: Readonly<Record<string, readonly string[]>>;
-  /** States only dedicated commands may enter (refurbishment gates, holds, returns), never a plain move. */
+  /**
+   * States only dedicated commands may enter, never a plain move: refurbishment gates,
+   * holds and returns, and the outcomes whose command records where the good went or
+   * what it became (a diversion's route, a transformation's mass balance, a washing
+   * batch's breakage), which the tonnage report reads.
+   */
   readonly guarded: ReadonlySet<string>;
   /** Where quantity may be held for a taker. */
   readonly holdable: ReadonlySet<string>;
@@ -58,7 +63,8 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       'handed-over': [],
       diverted: [],
     },
-    guarded: new Set(['held', 'handed-over']),
+    // Diverted only by lot.divert or the window's end, which record the route.
+    guarded: new Set(['held', 'handed-over', 'diverted']),
     holdable: new Set(['offered', 'available']),
     handedOver: 'handed-over',
   },
@@ -73,7 +79,8 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       delivered: [],
       broken: [],
     },
-    guarded: new Set(['held']),
+    // Washed and broken only through a washing batch, whose counts add up.
+    guarded: new Set(['held', 'washed', 'broken']),
     holdable: new Set(['available']),
     handedOver: 'delivered',
   },
@@ -85,7 +92,8 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       held: ['available', 'delivered'],
       delivered: [],
     },
-    guarded: new Set(['held']),
+    // Transformed only by a transformation, with its outputs and mass balance.
+    guarded: new Set(['held', 'transformed']),
     holdable: new Set(['available']),
     handedOver: 'delivered',
   },

@@ -19,7 +19,12 @@ import { detached, inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
 import { Refusal, insufficientQuantity, notFound, validation } from '../common/errors.js';
 import { jobCorrelation, METRICS_REGISTRY } from '@boucle/service';
-import { assertStillOffered, assertWholeIfCounted, describeGood } from '../goods/good.js';
+import {
+  assertStillOffered,
+  assertWholeIfCounted,
+  describeGood,
+  type Good,
+} from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -152,7 +157,7 @@ export class HoldsService implements OnModuleDestroy {
       quantity: cmd.quantity,
       holderId: cmd.holderId,
       reservationId: cmd.reservationId ?? null,
-      ttlSeconds: cmd.ttlSeconds,
+      ttlSeconds: ttlWithinWindow(good, cmd.ttlSeconds),
       actor: cmd.actor,
     });
     await this.ledger.move(em, {
@@ -206,6 +211,14 @@ export class HoldsService implements OnModuleDestroy {
       const hold = await this.loadHold(em, cmd.holdId);
       const good = await this.goodsRepository.load(em, hold.goodId);
       assertActsFor(cmd.actor, good.organisationId, `hold ${hold.id}`);
+      // Its expiry may not have been processed yet; an expired hold is no longer the taker's.
+      if (hold.status === 'active' && hold.due) {
+        throw new Refusal(
+          'invalid-transition',
+          `hold ${hold.id} expired at ${new Date(hold.expiresAt).toISOString()}: it can no longer be handed over`,
+          { currentState: 'expired', allowedStates: [] },
+        );
+      }
       await this.end(em, hold, 'handed-over', 'handed over', cmd.actor, cmd.beneficiaryRef);
       return { holdId: cmd.holdId, status: 'handed-over' as const };
     });
@@ -352,4 +365,14 @@ export class HoldsService implements OnModuleDestroy {
       );
     }
   }
+}
+
+/**
+ * A lot's hold ends when its window does: past `mustBeGoneBy` the lot is diverted, so a
+ * taker can never hold (or be handed) what will by then be gone.
+ */
+function ttlWithinWindow(good: Good, ttlSeconds: number): number {
+  if (!good.mustBeGoneBy) return ttlSeconds;
+  const untilGone = Math.floor((new Date(good.mustBeGoneBy).getTime() - Date.now()) / 1000);
+  return Math.max(1, Math.min(ttlSeconds, untilGone));
 }
