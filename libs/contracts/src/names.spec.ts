@@ -66,6 +66,7 @@ const EVENT_SUBJECTS = [
 
 const RPC_SUBJECTS = [
   'rpc.inventory.certificate.record (command)',
+  'rpc.inventory.certificate.revoke (command)',
   'rpc.inventory.device-model.register (command)',
   'rpc.inventory.good.get (query)',
   'rpc.inventory.good.move (command)',

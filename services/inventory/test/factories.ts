@@ -1,5 +1,6 @@
 import type { Actor } from '@boucle/contracts';
 import { InventoryRpc, type RpcRequestInput } from '@boucle/contracts';
+import { addYears, localToday } from '../src/common/dates.js';
 import type { Fixture, InventoryHarness } from './harness.js';
 
 /*
@@ -53,11 +54,51 @@ export async function intakeWheelchairs(
       serialNumber,
       make,
       model,
+      manufacturedOn: addYears(localToday(), -1),
       attributes: { seatWidthCm: 45 },
       weightKg: 20,
     })),
   });
   return goodIds;
+}
+
+type IntakeRequest = RpcRequestInput<typeof InventoryRpc.recordIntake>;
+type IntakeItemInput = Extract<IntakeRequest['goods'][number], { kind: 'item' }>;
+
+/**
+ * One Invacare Action 3 taken in at the member's site, made a year ago; `item` changes
+ * the aid (`manufacturedOn: undefined` for one whose manufacture date is unknown),
+ * `intake` the intake.
+ */
+export async function intakeWheelchair(
+  h: InventoryHarness,
+  fixture: Fixture,
+  serialNumber: string,
+  item: Partial<IntakeItemInput> = {},
+  intake: Partial<Omit<IntakeRequest, 'goods'>> = {},
+): Promise<string> {
+  const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
+    actor: fixture.operator,
+    siteId: fixture.siteId,
+    locationId: fixture.locationId,
+    grossWeightKg: 25,
+    tareKg: 5,
+    provenance: { locality: 'Amiens', donorRef: 'donor-42' },
+    collectionMode: 'drop-off',
+    ...intake,
+    goods: [
+      {
+        kind: 'item',
+        serialNumber,
+        make: 'Invacare',
+        model: 'Action 3',
+        manufacturedOn: addYears(localToday(), -1),
+        weightKg: 20,
+        ...item,
+      },
+    ],
+  });
+  return goodIds[0]!;
 }
 
 /** Takes a received aid through every gate to `available`. */
@@ -90,7 +131,7 @@ export async function refurbish(
         h.rpc.request(InventoryRpc.recordDisinfection, {
           actor,
           goodId,
-          performedOn: '2026-11-01',
+          performedOn: localToday(),
           method: 'steam 134 °C then quaternary ammonium',
           operatorId: actor.userId,
         }),

@@ -30,7 +30,7 @@ export interface InventoryHarness {
   rpc: RpcClient;
   naming: Naming;
   coordinator: Actor;
-  /** A member organisation with a reuse village, two locations and a valid centre certificate. */
+  /** A member organisation with a reuse village, two locations and a valid centre certificate (recorded by the coordinator). */
   member(
     kind?: 'reuse-village' | 'construction-site' | 'partner-shop' | 'washing-centre',
   ): Promise<Fixture>;
@@ -96,8 +96,9 @@ export async function startInventory(
         locality: 'Amiens',
         locations: ['quai', 'atelier'],
       });
+      // Certificates are the cluster's to record (NF S97-414 trust chain), not the member's.
       const { certificateId } = await rpc.request(InventoryRpc.recordCertificate, {
-        actor: refurbisher,
+        actor: coordinator,
         siteId: site.siteId,
         reference: 'NF S97-414 n° 2025-117',
         validFrom: '2025-01-01',

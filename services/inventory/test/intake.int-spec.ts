@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InventoryRpc } from '@boucle/contracts';
 import type { RpcError } from '@boucle/messaging';
 import { IntakeService } from '../src/intake/intake.service.js';
@@ -193,6 +194,12 @@ describe(IntakeService.name, () => {
         /starred code is hazardous/,
       ],
       ['a site id that is not a UUID', { siteId: 'site-1' }, 'siteId', /UUID/],
+      [
+        'a reception date in the future',
+        { receivedAt: new Date(Date.now() + 86_400_000).toISOString() },
+        'receivedAt',
+        /in the future/,
+      ],
     ])(
       'should refuse %s, naming the field, and write nothing',
       async (_case, change, path, rule) => {
@@ -281,12 +288,25 @@ describe(IntakeService.name, () => {
       expect(await counts()).toEqual(before);
     });
 
-    it("should forbid an operator to record intake at another organisation's site", async () => {
+    it("should answer an operator recording intake at another organisation's site exactly as for a missing site", async () => {
       const other = await h.member();
-      const error = await refusal(
+      const missingSiteId = randomUUID();
+
+      const theirs = await refusal(
         intakeWheelchairs(h, { ...fixture, operator: other.operator }, ['FORBID-1']),
       );
-      expect(error.code).toBe('forbidden');
+      const missing = await refusal(
+        intakeWheelchairs(h, { ...fixture, siteId: missingSiteId }, ['FORBID-2']),
+      );
+
+      expect(missing.body).toEqual({
+        code: 'not-found',
+        message: `site ${missingSiteId} not found`,
+      });
+      expect(theirs.body).toEqual({
+        code: 'not-found',
+        message: `site ${fixture.siteId} not found`,
+      });
     });
   });
 });

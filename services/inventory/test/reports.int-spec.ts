@@ -1,6 +1,13 @@
 import { InventoryRpc } from '@boucle/contracts';
 import { ReportsService } from '../src/reports/reports.service.js';
-import { refusal, startInventory, type Fixture, type InventoryHarness } from './harness.js';
+import {
+  firmUser,
+  offerLot,
+  refusal,
+  startInventory,
+  type Fixture,
+  type InventoryHarness,
+} from './harness.js';
 
 describe(ReportsService.name, () => {
   let h: InventoryHarness;
@@ -79,6 +86,25 @@ describe(ReportsService.name, () => {
       { destination: 'recycling', kind: 'bulk', tonnes: 1 },
       { destination: 'reuse', kind: 'pool', tonnes: 0.2 },
     ]);
+  });
+
+  it("should give a construction firm its own sites' report, for its demolition waste record", async () => {
+    const site = await h.member('construction-site');
+    const { goodId } = await offerLot(h, site, { quantity: '12', weightKg: 600 });
+    await h.rpc.request(InventoryRpc.divertLot, {
+      actor: firmUser(site),
+      goodId,
+      destination: { route: 'recycling', facility: 'plateforme bois Amiens Est' },
+    });
+
+    const report = await h.rpc.request(InventoryRpc.tonnageReport, {
+      actor: firmUser(site),
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+    });
+
+    expect(report.scope).toBe(site.organisationId);
+    expect(report.out).toEqual([{ destination: 'recycling', kind: 'lot', tonnes: 0.6 }]);
   });
 
   it('should refuse the report to an operator who belongs to no organisation', async () => {

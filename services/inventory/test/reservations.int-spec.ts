@@ -1,6 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import {
   InventoryHoldPlacedV1,
+  InventoryRpc,
   InventoryHoldRejectedV1,
   MatchingReservationRequestedV1,
   type EventEnvelope,
@@ -31,13 +32,13 @@ describe(ReservationRequestsConsumer.name, () => {
     await h?.close();
   });
 
-  function request(goodId: string) {
+  function request(goodId: string, holderId = 'ben-42') {
     return buildEnvelope(
       MatchingReservationRequestedV1,
       {
         reservationId: crypto.randomUUID(),
         goodId,
-        holderId: 'ben-42',
+        holderId,
         quantity: '1',
         holdForSeconds: 3_600,
       },
@@ -103,5 +104,26 @@ describe(ReservationRequestsConsumer.name, () => {
       .fork()
       .execute('SELECT 1 FROM hold WHERE reservation_id = ?', [event.data.reservationId]);
     expect(rows).toEqual([]);
+  });
+
+  it('should reject, not retry until dead-lettered, a request that one of the database guards refuses', async () => {
+    const [goodId] = await intakeWheelchairs(h, fixture, ['SAGA-3']);
+    await refurbish(h, fixture, goodId!);
+    // Valid for the contract, but PostgreSQL text cannot hold a NUL character.
+    const event = request(goodId!, 'ben-\u0000-43');
+
+    await publish(event);
+
+    await eventually(async () =>
+      expect(await lastEvent(InventoryHoldRejectedV1.subject)).toMatchObject({
+        causationId: event.id,
+        data: { reservationId: event.data.reservationId, goodId, reason: 'validation' },
+      }),
+    );
+    const good = await h.rpc.request(InventoryRpc.getGood, {
+      actor: fixture.operator,
+      goodId: goodId!,
+    });
+    expect(good.state).toBe('available');
   });
 });

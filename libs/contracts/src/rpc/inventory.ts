@@ -80,6 +80,14 @@ export const RecordCertificateV1 = z.strictObject({
   validUntil: Day,
 });
 
+/** Aids certified under a revoked certificate are not released until certified again under a valid one. */
+export const RevokeCertificateV1 = z.strictObject({
+  actor: ActorSchema,
+  certificateId: Id,
+  /** Why, for the record (the certification body's decision, an audit); no personal data. */
+  reason: z.string().trim().min(1).max(500),
+});
+
 export const RegisterDeviceModelV1 = z.strictObject({
   actor: ActorSchema,
   make: z.string().trim().min(1).max(100),
@@ -185,12 +193,20 @@ export const RecordChecklistV1 = z.strictObject({
     .min(1)
     .max(100),
 });
-export const RecordQualityCheckV1 = z.strictObject({
-  actor: ActorSchema,
-  goodId: Id,
-  passed: z.literal(true, 'a failed quality check sends the aid back to refurbishing, not forward'),
-  notes: z.string().max(2_000).optional(),
-});
+/** A failed check is recorded too, with its reason, and sends the aid back to refurbishing. */
+export const RecordQualityCheckV1 = z
+  .strictObject({
+    actor: ActorSchema,
+    goodId: Id,
+    passed: z.boolean(),
+    /** What failed; required when `passed` is false. No personal data. */
+    reason: z.string().trim().min(1).max(2_000).optional(),
+    notes: z.string().max(2_000).optional(),
+  })
+  .refine((c) => c.passed || c.reason !== undefined, {
+    path: ['reason'],
+    message: 'a failed quality check needs its reason',
+  });
 export const RecordDisinfectionV1 = z.strictObject({
   actor: ActorSchema,
   goodId: Id,
@@ -202,8 +218,13 @@ export const CertifyV1 = z.strictObject({
   actor: ActorSchema,
   goodId: Id,
   certificateId: Id,
+  /** At most what is left of the manufacturer's lifetime, counted from manufacture or first use. */
   newUseMonths: z.number().int().min(1).max(360),
   instructionsRef: z.string().trim().min(1).max(500),
+  /** Only when intake did not record it: the day the aid was made. */
+  manufacturedOn: Day.optional(),
+  /** Only when neither intake nor `manufacturedOn` gives the manufacture date: its first use. */
+  firstUsedOn: Day.optional(),
 });
 export const ReleaseForUseV1 = z.strictObject({ actor: ActorSchema, goodId: Id });
 export const ReturnItemV1 = z.strictObject({ actor: ActorSchema, goodId: Id, locationId: Id });
@@ -353,6 +374,8 @@ export const RegisterSiteResultV1 = z.object({
 
 export const RecordCertificateResultV1 = z.object({ certificateId: Id });
 
+export const RevokeCertificateResultV1 = z.object({ certificateId: Id, revokedAt: Instant });
+
 /** The model's key, as given: registering it again replaces the rest. */
 export const RegisterDeviceModelResultV1 = z.object({ make: z.string(), model: z.string() });
 
@@ -395,6 +418,15 @@ export const PassportResultV1 = z.object({
   model: z.string().nullable(),
   serialNumber: z.string().nullable(),
   donorId: Id.nullable(),
+  /**
+   * A medical aid's lifetime counts from this day, its manufacture or (when that is
+   * unknown) its first use, never restarted by a return; null until known.
+   */
+  lifetimeStartsOn: Day.nullable(),
+  /** `manufacture` or `first-use`; null until known. */
+  lifetimeBasis: z.enum(['manufacture', 'first-use']).nullable(),
+  /** The last day its latest certification holds it fit for use; null until certified. */
+  fitForUseUntil: Day.nullable(),
   /** Every movement of its stock, oldest first; `from` is null when it entered stock. */
   movements: z.array(
     z.object({
@@ -409,11 +441,13 @@ export const PassportResultV1 = z.object({
     }),
   ),
   /**
-   * Every refurbishment gate recorded, in the order first recorded (a gate recorded
-   * again shows its latest data). `gate` is one of triage, checklist, quality-check,
+   * Every refurbishment record, in the order recorded: a gate recorded again (a checklist
+   * after a failed quality check, a certification under another certificate) is a record
+   * of its own, and so is a failed check. `gate` is one of triage, checklist, quality-check,
    * disinfection, certification; `data` is what that gate recorded: `{ decision, notes }`,
-   * `{ steps }`, `{ passed, notes }`, `{ performedOn, method, operatorId }` or
-   * `{ certificateId, certificateReference, newUseMonths, instructionsRef, certifiedBy }`.
+   * `{ steps }`, `{ passed, reason, notes }`, `{ performedOn, method, operatorId }` or
+   * `{ certificateId, certificateReference, newUseMonths, instructionsRef, certifiedBy,
+   * lifetimeStartsOn, lifetimeBasis, lifetimeEndsOn, fitForUseUntil }`.
    */
   refurbishment: z.array(
     z.object({
@@ -435,11 +469,11 @@ export const TriageResultV1 = RefurbishmentStepResult;
 export const StartRefurbishmentResultV1 = RefurbishmentStepResult;
 /** `state`: still refurbishing; the checklist moves the aid nowhere. */
 export const RecordChecklistResultV1 = RefurbishmentStepResult;
-/** `state`: quality-checked. */
+/** `state`: quality-checked when passed; refurbishing when failed. */
 export const RecordQualityCheckResultV1 = RefurbishmentStepResult;
 /** `state`: disinfected. */
 export const RecordDisinfectionResultV1 = RefurbishmentStepResult;
-/** `state`: certified. */
+/** `state`: certified (an aid certified again, under another certificate, stays certified). */
 export const CertifyResultV1 = RefurbishmentStepResult;
 /** `state`: available. */
 export const ReleaseForUseResultV1 = RefurbishmentStepResult;
@@ -534,9 +568,19 @@ export const InventoryRpc = {
     service: 'inventory',
     aggregate: 'certificate',
     verb: 'record',
-    description: "Records a site's NF S97-414 refurbishment centre certificate and its validity.",
+    description:
+      "Records a site's NF S97-414 refurbishment centre certificate and its validity (the coordinator only).",
     request: RecordCertificateV1,
     response: RecordCertificateResultV1,
+  }),
+  revokeCertificate: defineCommand({
+    service: 'inventory',
+    aggregate: 'certificate',
+    verb: 'revoke',
+    description:
+      'Revokes a centre certificate (the coordinator only): what was certified under it is not released until certified again.',
+    request: RevokeCertificateV1,
+    response: RevokeCertificateResultV1,
   }),
   registerDeviceModel: defineCommand({
     service: 'inventory',
@@ -608,7 +652,8 @@ export const InventoryRpc = {
     service: 'inventory',
     aggregate: 'refurbishment',
     verb: 'quality-check',
-    description: 'Records that a refurbished medical aid passed its quality check.',
+    description:
+      'Records the quality check of a refurbished medical aid: passed, or failed with its reason (back to refurbishing).',
     request: RecordQualityCheckV1,
     response: RecordQualityCheckResultV1,
   }),

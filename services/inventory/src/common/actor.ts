@@ -1,5 +1,5 @@
 import type { Actor } from '@boucle/contracts';
-import { forbidden } from './errors.js';
+import { forbidden, Refusal } from './errors.js';
 
 /** Inventory itself, when a job or an event (not a person) changes stock. */
 export const SYSTEM_ACTOR: Actor = { userId: 'inventory', role: 'system', organisationId: null };
@@ -7,14 +7,14 @@ export const SYSTEM_ACTOR: Actor = { userId: 'inventory', role: 'system', organi
 /** Cluster-wide roles that act on any member's stock (the saga acts as `system`). */
 const CLUSTER_ROLES: ReadonlySet<Actor['role']> = new Set(['coordinator', 'system']);
 
-/** An organisation touches only its own sites and goods; the coordinator and the system touch all. */
+/**
+ * An organisation touches only its own sites and goods; the coordinator and the system
+ * touch all. Another member's object is answered exactly as a missing one, so that no
+ * one learns what another member holds by asking for it.
+ */
 export function assertActsFor(actor: Actor, organisationId: string, what: string): void {
   if (CLUSTER_ROLES.has(actor.role)) return;
-  if (actor.organisationId !== organisationId) {
-    throw forbidden(
-      `${actor.role} ${actor.userId} may not act on ${what}, which belongs to another organisation`,
-    );
-  }
+  if (actor.organisationId !== organisationId) throw new Refusal('not-found', `${what} not found`);
 }
 
 /**
@@ -33,5 +33,15 @@ export function assertRole(actor: Actor, roles: readonly Actor['role'][], action
     throw forbidden(
       `${action} needs one of the roles ${roles.join(', ')}; ${actor.userId} is ${actor.role}`,
     );
+  }
+}
+
+/**
+ * For what the regulation reserves to one role (NF S97-414): the coordinator records a
+ * centre's certificate, only a refurbisher certifies an aid. No cluster-role bypass.
+ */
+export function assertOnlyRole(actor: Actor, role: Actor['role'], action: string): void {
+  if (actor.role !== role) {
+    throw forbidden(`${action} is for the ${role} only; ${actor.userId} is ${actor.role}`);
   }
 }

@@ -2,10 +2,12 @@ import type { NamedMigration } from '@boucle/database';
 import { messagingMigrations } from '@boucle/messaging';
 import { InventoryInitial } from './initial.migration.js';
 import { InventoryLotsTransformations } from './lots-transformations.migration.js';
+import { InventoryMedicalAidRules } from './medical-aid-rules.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
 export const inventoryMigrations: readonly NamedMigration[] = [
   ...messagingMigrations,
   { name: 'Inventory20261123000000Initial', class: InventoryInitial },
   { name: 'Inventory20261123010000LotsTransformations', class: InventoryLotsTransformations },
+  { name: 'Inventory20261201010000MedicalAidRules', class: InventoryMedicalAidRules },
 ];

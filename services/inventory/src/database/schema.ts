@@ -4,7 +4,7 @@ import type { EntityManager } from '@boucle/database';
 
 /*
  * The inventory tables as the migrations create them (initial.migration.ts,
- * lots-transformations.migration.ts), for Kysely: a column renamed or dropped there
+ * lots-transformations.migration.ts, medical-aid-rules.migration.ts), for Kysely: a column renamed or dropped there
  * and not here, or used with the wrong type in a repository, fails the type-check.
  * Keep the two in step by hand; a migration that changes a table changes this file.
  *
@@ -50,6 +50,9 @@ export interface CentreCertificateTable {
   reference: string;
   valid_from: Day;
   valid_until: Day;
+  revoked_at: Timestamp | null;
+  revocation_reason: string | null;
+  revoked_by: Json<Actor> | null;
 }
 
 export interface DeviceModelTable {
@@ -92,7 +95,14 @@ export interface GoodTable {
   created_at: Generated<Timestamp>;
   available_from: Timestamp | null;
   must_be_gone_by: Timestamp | null;
+  /** A medical aid's lifetime counts from here (its manufacture or first use), never restarted. */
+  lifetime_starts_on: Day | null;
+  lifetime_basis: LifetimeBasis | null;
+  /** Set by its latest certification: the certification day plus the new-use duration, within its lifetime. */
+  fit_for_use_until: Day | null;
 }
+
+export type LifetimeBasis = 'manufacture' | 'first-use';
 
 export interface StockBalanceTable {
   good_id: string;

@@ -1,4 +1,5 @@
 import type { GoodKind, Unit } from '@boucle/contracts';
+import { localToday } from '../common/dates.js';
 import { Refusal, validation } from '../common/errors.js';
 
 /** A good as the repository reads it. The stock rules live in the database; these in the services. */
@@ -19,6 +20,11 @@ export interface Good {
   weightKg: string | null;
   availableFrom: string | null;
   mustBeGoneBy: string | null;
+  /** A medical aid's lifetime counts from this day (`YYYY-MM-DD`), once known. */
+  lifetimeStartsOn: string | null;
+  lifetimeBasis: 'manufacture' | 'first-use' | null;
+  /** The last day its latest certification holds the aid fit for use (`YYYY-MM-DD`). */
+  fitForUseUntil: string | null;
 }
 
 /** Doors, radiators and containers are counted: no half of one is held or moved. */
@@ -34,6 +40,20 @@ export function assertStillOffered(good: Good): void {
     throw new Refusal(
       'invalid-transition',
       `lot ${good.id} had to be gone by ${new Date(good.mustBeGoneBy).toISOString()}: it can no longer be held`,
+      { currentState: good.state, allowedStates: [] },
+    );
+  }
+}
+
+/**
+ * A medical aid is used only within its certified new-use duration (RBEU): once that day
+ * has passed it is neither released, held nor handed over until certified again.
+ */
+export function assertFitForUse(good: Good, today: string = localToday()): void {
+  if (good.fitForUseUntil && good.fitForUseUntil < today) {
+    throw new Refusal(
+      'invalid-transition',
+      `${describeGood(good)} was certified fit for use until ${good.fitForUseUntil}: it must be refurbished and certified again`,
       { currentState: good.state, allowedStates: [] },
     );
   }

@@ -215,5 +215,8 @@ function toGood(row: Selectable<GoodTable>): Good {
     weightKg: row.weight_kg,
     availableFrom: row.available_from,
     mustBeGoneBy: row.must_be_gone_by,
+    lifetimeStartsOn: row.lifetime_starts_on,
+    lifetimeBasis: row.lifetime_basis,
+    fitForUseUntil: row.fit_for_use_until,
   };
 }

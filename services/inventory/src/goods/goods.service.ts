@@ -125,6 +125,9 @@ export class GoodsService {
       model: good.model,
       serialNumber: good.serialNumber,
       donorId: good.donorId,
+      lifetimeStartsOn: good.lifetimeStartsOn,
+      lifetimeBasis: good.lifetimeBasis,
+      fitForUseUntil: good.fitForUseUntil,
       movements: entries,
       refurbishment: refurbishment.map(({ recordedAt, ...r }) => ({
         ...r,

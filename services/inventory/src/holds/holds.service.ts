@@ -20,6 +20,7 @@ import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
 import { Refusal, insufficientQuantity, notFound, validation } from '../common/errors.js';
 import { jobCorrelation, METRICS_REGISTRY } from '@boucle/service';
 import {
+  assertFitForUse,
   assertStillOffered,
   assertWholeIfCounted,
   describeGood,
@@ -108,15 +109,17 @@ export class HoldsService implements OnModuleDestroy {
       );
       await this.scheduleExpiry(holdId, new Date(expiresAt));
     } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
+      const refusal = asRefusal(error);
+      // Anything else (the database going away) is retried by the consumer.
+      if (!refusal) throw error;
       await recordEvent(
         em,
         InventoryHoldRejectedV1,
         {
           reservationId: request.reservationId,
           goodId: request.goodId,
-          reason: error.code,
-          message: error.message,
+          reason: refusal.code,
+          message: refusal.message,
         },
         context,
       );
@@ -135,6 +138,7 @@ export class HoldsService implements OnModuleDestroy {
       throw validation('quantity', 'an item is held as a whole: 1');
     assertWholeIfCounted(good, cmd.quantity);
     assertStillOffered(good);
+    assertFitForUse(good);
     const lifecycle = LIFECYCLES[good.kind];
     // The place with the most available; the guarded move below settles any race for it.
     const source = await this.ledgerRepository.largestAtLeast(
@@ -211,6 +215,7 @@ export class HoldsService implements OnModuleDestroy {
       const hold = await this.loadHold(em, cmd.holdId);
       const good = await this.goodsRepository.load(em, hold.goodId);
       assertActsFor(cmd.actor, good.organisationId, `hold ${hold.id}`);
+      assertFitForUse(good);
       // Its expiry may not have been processed yet; an expired hold is no longer the taker's.
       if (hold.status === 'active' && hold.due) {
         throw new Refusal(
@@ -375,4 +380,17 @@ function ttlWithinWindow(good: Good, ttlSeconds: number): number {
   if (!good.mustBeGoneBy) return ttlSeconds;
   const untilGone = Math.floor((new Date(good.mustBeGoneBy).getTime() - Date.now()) / 1000);
   return Math.max(1, Math.min(ttlSeconds, untilGone));
+}
+
+/**
+ * The refusal a reservation request meets: the service's own, or one of the database's
+ * guards (a value it cannot take, a rule of the record), which retrying would only meet
+ * again. Every refusal is answered with a rejection, never retried until dead-lettered.
+ */
+function asRefusal(error: unknown): Refusal | undefined {
+  if (error instanceof Refusal) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('23')))
+    return new Refusal('validation', 'the request breaks a rule of the hold it would place');
+  return undefined;
 }

@@ -24,6 +24,8 @@ type RecordIntake = z.output<typeof RecordIntakeV1>;
  * from and how, and the goods it brought, each entering stock by a movement.
  * All or nothing: one bad good refuses the whole intake.
  */
+const FUTURE_MARGIN_MS = 5 * 60_000;
+
 @Injectable()
 export class IntakeService {
   constructor(
@@ -35,6 +37,10 @@ export class IntakeService {
   ) {}
 
   async record(cmd: RecordIntake): Promise<{ intakeId: string; goodIds: string[] }> {
+    // What is weighed has arrived: a date ahead is a typing mistake (a tablet's clock may
+    // run a little ahead, hence the margin).
+    if (cmd.receivedAt && new Date(cmd.receivedAt).getTime() > Date.now() + FUTURE_MARGIN_MS)
+      throw validation('receivedAt', 'must not be in the future');
     return inTransaction(this.orm, async (em) => {
       const site = await this.sites.loadSite(em, cmd.siteId);
       assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);

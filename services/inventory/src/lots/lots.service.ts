@@ -126,7 +126,7 @@ export class LotsService {
   async divert(cmd: z.output<typeof DivertLotV1>): Promise<{ goodId: string; diverted: string }> {
     return inTransaction(this.orm, async (em) => {
       const good = await this.goodsRepository.load(em, cmd.goodId, { forUpdate: true });
-      assertActsFor(cmd.actor, good.organisationId, `lot ${good.id}`);
+      assertActsFor(cmd.actor, good.organisationId, `good ${good.id}`);
       const diverted = await this.divertOffered(em, good, cmd.destination, cmd.actor, false);
       if (diverted === null) {
         throw new Refusal('insufficient-quantity', `nothing of lot ${cmd.goodId} is still offered`);

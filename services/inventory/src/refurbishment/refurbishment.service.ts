@@ -19,22 +19,33 @@ import {
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
-import { assertActsFor, assertRole } from '../common/actor.js';
+import { assertActsFor, assertOnlyRole, assertRole } from '../common/actor.js';
+import { addMonths, addYears, localToday, wholeMonthsBetween } from '../common/dates.js';
 import { Refusal, notFound, validation } from '../common/errors.js';
-import { describeGood, type Good } from '../goods/good.js';
+import type { LifetimeBasis } from '../database/schema.js';
+import { assertFitForUse, describeGood, type Good } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
 import { assertTransition } from '../goods/lifecycle.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { SitesRepository, type DeviceModel } from '../sites/sites.repository.js';
 import { SitesService } from '../sites/sites.service.js';
-import { gatesBefore, missingGates, type Gate } from './gates.js';
+import {
+  gatesBefore,
+  latestRecord,
+  missingGates,
+  recordsInEffect,
+  type Gate,
+  type GateRecord,
+} from './gates.js';
 import { RefurbishmentRepository } from './refurbishment.repository.js';
 
 /**
  * The gated refurbishment of medical aids. Each step checks the aid's state and
  * that every earlier gate of this cycle is on record, records its own gate and
  * moves the aid on; no aid becomes available until all of them are recorded.
+ * Records are only ever added: a failed quality check is one, and undoes the
+ * checklist and what followed it (see `recordsInEffect`).
  */
 @Injectable()
 export class RefurbishmentService {
@@ -71,13 +82,8 @@ export class RefurbishmentService {
   }
 
   async start(cmd: z.output<typeof StartRefurbishmentV1>) {
-    return this.step(cmd.actor, cmd.goodId, 'checklist', async (em, good) => {
-      const triage = await this.refurbishmentRepository.gateData(
-        em,
-        good.id,
-        good.refurbishmentCycle,
-        'triage',
-      );
+    return this.step(cmd.actor, cmd.goodId, 'checklist', async (em, good, records) => {
+      const triage = latestRecord(records, 'triage')?.data;
       if (triage?.['decision'] !== 'repairable') {
         throw validation('goodId', `${describeGood(good)} was not triaged as repairable`);
       }
@@ -107,21 +113,51 @@ export class RefurbishmentService {
 
   async recordQualityCheck(cmd: z.output<typeof RecordQualityCheckV1>) {
     return this.step(cmd.actor, cmd.goodId, 'quality-check', async (em, good) => {
+      if (cmd.passed) {
+        await this.record(
+          em,
+          good,
+          'quality-check',
+          { passed: true, notes: cmd.notes ?? null },
+          cmd.actor,
+        );
+        await this.advance(em, good, 'quality-checked', 'quality check passed', cmd.actor);
+        await this.recorded(em, good, 'quality-check', cmd.actor);
+        return;
+      }
+      // A failed check is a record too; it sends the aid back to refurbishing, where its
+      // checklist and this check must be passed again. Its reason stays in the record, out
+      // of the ledger's movement reason (free text never enters the ledger). No
+      // refurbishment-recorded event: its consumers read it as a gate passed.
+      if (good.state !== 'quality-checked') this.assertState(good, 'refurbishing', 'quality-check');
       await this.record(
         em,
         good,
         'quality-check',
-        { passed: true, notes: cmd.notes ?? null },
+        { passed: false, reason: cmd.reason ?? null, notes: cmd.notes ?? null },
         cmd.actor,
       );
-      await this.advance(em, good, 'quality-checked', 'quality check passed', cmd.actor);
-      await this.recorded(em, good, 'quality-check', cmd.actor);
+      if (good.state === 'quality-checked') {
+        await this.advance(em, good, 'refurbishing', 'quality check failed', cmd.actor);
+      }
     });
   }
 
   async recordDisinfection(cmd: z.output<typeof RecordDisinfectionV1>) {
     return this.step(cmd.actor, cmd.goodId, 'disinfection', async (em, good) => {
-      if (cmd.performedOn > today()) throw validation('performedOn', 'cannot be in the future');
+      if (cmd.performedOn > localToday())
+        throw validation('performedOn', 'cannot be in the future');
+      // Gates happen in order: not before the aid arrived, nor before the gate before it.
+      const { intakeDay, lastGateDay } = await this.refurbishmentRepository.gateDays(em, good.id);
+      if (intakeDay && cmd.performedOn < intakeDay) {
+        throw validation('performedOn', `cannot be before the aid's intake, on ${intakeDay}`);
+      }
+      if (lastGateDay && cmd.performedOn < lastGateDay) {
+        throw validation(
+          'performedOn',
+          `cannot be before the last recorded gate, on ${lastGateDay}`,
+        );
+      }
       const data = { performedOn: cmd.performedOn, method: cmd.method, operatorId: cmd.operatorId };
       await this.record(em, good, 'disinfection', data, cmd.actor);
       await this.advance(em, good, 'disinfected', `disinfection: ${cmd.method}`, cmd.actor);
@@ -129,34 +165,61 @@ export class RefurbishmentService {
     });
   }
 
+  /**
+   * Only a refurbisher of the aid's organisation certifies (no coordinator or system
+   * bypass), under a certificate of the site holding the aid, valid that day and not
+   * revoked, for at most what is left of the manufacturer's lifetime. An aid already
+   * certified may be certified again (its certificate lapsed or was revoked): it stays
+   * certified, under the new record.
+   */
   async certify(cmd: z.output<typeof CertifyV1>) {
     return this.step(cmd.actor, cmd.goodId, 'certification', async (em, good) => {
-      assertRole(cmd.actor, ['refurbisher'], 'certifying a medical aid');
-      const certificate = await this.sitesRepository.findCertificate(em, cmd.certificateId);
+      assertOnlyRole(cmd.actor, 'refurbisher', 'certifying a medical aid');
+      const today = localToday();
+      const certificate = await this.sitesRepository.findCertificate(em, cmd.certificateId, today);
       if (!certificate) throw notFound('centre certificate', cmd.certificateId);
-      assertActsFor(cmd.actor, certificate.organisationId, `certificate ${cmd.certificateId}`);
-      if (!certificate.validNow) {
+      assertActsFor(
+        cmd.actor,
+        certificate.organisationId,
+        `centre certificate ${cmd.certificateId}`,
+      );
+      const siteId = await this.holdingSite(em, good);
+      if (certificate.siteId !== siteId) {
+        throw validation(
+          'certificateId',
+          `centre certificate ${certificate.reference} is not one of site ${siteId}, which holds the aid`,
+        );
+      }
+      if (certificate.revokedAt) {
+        throw validation(
+          'certificateId',
+          `centre certificate ${certificate.reference} was revoked on ${new Date(certificate.revokedAt).toISOString()}`,
+        );
+      }
+      if (!certificate.validOn) {
         throw validation(
           'certificateId',
           `centre certificate ${certificate.reference} is not valid today`,
         );
       }
       const model = await this.deviceModel(em, good);
-      if (cmd.newUseMonths > model.lifetimeYears * 12) {
-        throw validation(
-          'newUseMonths',
-          `may not exceed the manufacturer's lifetime of ${model.lifetimeYears} years (${model.lifetimeYears * 12} months)`,
-        );
-      }
+      const lifetime = lifetimeFor(good, cmd, model, today);
       const data = {
         certificateId: cmd.certificateId,
         certificateReference: certificate.reference,
         newUseMonths: cmd.newUseMonths,
         instructionsRef: cmd.instructionsRef,
         certifiedBy: cmd.actor.userId,
+        lifetimeStartsOn: lifetime.startsOn,
+        lifetimeBasis: lifetime.basis,
+        lifetimeEndsOn: lifetime.endsOn,
+        fitForUseUntil: lifetime.fitForUseUntil,
       };
       await this.record(em, good, 'certification', data, cmd.actor);
-      await this.advance(em, good, 'certified', `certified by ${cmd.actor.userId}`, cmd.actor);
+      await this.refurbishmentRepository.setLifetime(em, good.id, lifetime);
+      if (good.state !== 'certified') {
+        await this.advance(em, good, 'certified', `certified by ${cmd.actor.userId}`, cmd.actor);
+      }
       await recordEvent(
         em,
         InventoryItemCertifiedV1,
@@ -171,9 +234,36 @@ export class RefurbishmentService {
     });
   }
 
-  /** The last step: only with every gate of this cycle on record. */
+  /**
+   * The last step: only with every gate of this cycle on record, within the aid's
+   * fit-for-use date, and while the certificate it was certified under is still valid
+   * and not revoked (a lapsed or revoked one stops release until certified again).
+   */
   async releaseForUse(cmd: z.output<typeof ReleaseForUseV1>) {
-    return this.step(cmd.actor, cmd.goodId, 'release', async (em, good) => {
+    return this.step(cmd.actor, cmd.goodId, 'release', async (em, good, records) => {
+      const today = localToday();
+      const certification = latestRecord(records, 'certification')!.data;
+      if (typeof certification['fitForUseUntil'] !== 'string') {
+        throw blocked(
+          good,
+          `${describeGood(good)} was certified before its remaining lifetime was checked: certify it again`,
+        );
+      }
+      assertFitForUse(good, today);
+      const certificate = await this.sitesRepository.findCertificate(
+        em,
+        String(certification['certificateId']),
+        today,
+      );
+      if (!certificate?.validOn || certificate.revokedAt) {
+        const standing = certificate?.revokedAt
+          ? `was revoked on ${new Date(certificate.revokedAt).toISOString()}`
+          : 'is no longer valid';
+        throw blocked(
+          good,
+          `${describeGood(good)} was certified under centre certificate ${String(certification['certificateReference'])}, which ${standing}: certify it again under a valid certificate`,
+        );
+      }
       const model = await this.deviceModel(em, good);
       await this.advance(em, good, 'available', 'every refurbishment gate recorded', cmd.actor);
       await recordEvent(
@@ -248,7 +338,7 @@ export class RefurbishmentService {
     actor: Actor,
     goodId: string,
     gate: Gate | 'release',
-    body: (em: EntityManager, good: Good) => Promise<void>,
+    body: (em: EntityManager, good: Good, records: readonly GateRecord[]) => Promise<void>,
   ): Promise<{ goodId: string; state: string }> {
     assertRole(actor, ['refurbisher', 'operator'], 'refurbishment');
     return inTransaction(this.orm, async (em) => {
@@ -256,12 +346,15 @@ export class RefurbishmentService {
       assertActsFor(actor, good.organisationId, `good ${good.id}`);
       if (good.kind !== 'item')
         throw validation('goodId', `good ${good.id} is a ${good.kind}, not a medical aid`);
-      const recorded = await this.refurbishmentRepository.recordedGates(
+      const records = await this.refurbishmentRepository.cycleRecords(
         em,
         good.id,
         good.refurbishmentCycle,
       );
-      const missing = missingGates(recorded, gatesBefore(gate));
+      const missing = missingGates(
+        recordsInEffect(records).map((r) => r.gate),
+        gatesBefore(gate),
+      );
       if (missing.length > 0) {
         throw new Refusal(
           'invalid-transition',
@@ -269,7 +362,7 @@ export class RefurbishmentService {
           { currentState: good.state, allowedStates: [] },
         );
       }
-      await body(em, good);
+      await body(em, good, records);
       return { goodId: good.id, state: good.state };
     });
   }
@@ -338,6 +431,13 @@ export class RefurbishmentService {
     );
   }
 
+  /** The site of the location the aid is at, whose centre certificate may certify it. */
+  private async holdingSite(em: EntityManager, good: Good): Promise<string> {
+    const [balance] = await this.ledgerRepository.balances(em, good.id);
+    if (!balance) throw validation('goodId', `${describeGood(good)} is not in stock`);
+    return (await this.sites.locationOwner(em, balance.locationId)).siteId;
+  }
+
   private async deviceModel(em: EntityManager, good: Good): Promise<DeviceModel> {
     const model = await this.sitesRepository.findDeviceModel(em, good.make!, good.model!);
     if (!model) throw notFound('device model', `${good.make} ${good.model}`);
@@ -361,6 +461,77 @@ function attributesOf(good: Good): Record<string, unknown> {
     : {};
 }
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
+function blocked(good: Good, message: string): Refusal {
+  return new Refusal('invalid-transition', message, {
+    currentState: good.state,
+    allowedStates: [],
+  });
+}
+
+interface Lifetime {
+  startsOn: string;
+  basis: LifetimeBasis;
+  endsOn: string;
+  fitForUseUntil: string;
+}
+
+/**
+ * What a certification may grant (RBEU): the manufacturer's lifetime counts from the
+ * aid's manufacture, or its first use when that is unknown, and is never restarted by
+ * a return; the new-use duration may not exceed what is left of it. Intake's
+ * `manufacturedOn`, or one fixed by an earlier certification, wins; the command's date
+ * is taken only when none is known, and may not contradict one that is.
+ */
+function lifetimeFor(
+  good: Good,
+  cmd: z.output<typeof CertifyV1>,
+  model: DeviceModel,
+  today: string,
+): Lifetime {
+  const given = cmd.manufacturedOn
+    ? { field: 'manufacturedOn', startsOn: cmd.manufacturedOn, basis: 'manufacture' as const }
+    : cmd.firstUsedOn
+      ? { field: 'firstUsedOn', startsOn: cmd.firstUsedOn, basis: 'first-use' as const }
+      : undefined;
+  if (given && given.startsOn > today) throw validation(given.field, 'cannot be in the future');
+  const intakeDate = good.description['manufacturedOn'];
+  const known = good.lifetimeStartsOn
+    ? { startsOn: good.lifetimeStartsOn, basis: good.lifetimeBasis ?? ('manufacture' as const) }
+    : typeof intakeDate === 'string'
+      ? { startsOn: intakeDate, basis: 'manufacture' as const }
+      : undefined;
+  if (known && given && given.startsOn !== known.startsOn) {
+    throw validation(
+      given.field,
+      `the lifetime of ${describeGood(good)} already counts from ${known.startsOn} (its ${known.basis}); it is never restarted`,
+    );
+  }
+  const start = known ?? given;
+  if (!start) {
+    throw validation(
+      'manufacturedOn',
+      `the manufacture date of ${describeGood(good)} is not known: give manufacturedOn, or firstUsedOn when it is unknown`,
+    );
+  }
+  const endsOn = addYears(start.startsOn, model.lifetimeYears);
+  if (endsOn <= today) {
+    throw validation(
+      'goodId',
+      `${describeGood(good)} reached the end of its ${model.lifetimeYears}-year lifetime on ${endsOn} (counted from its ${start.basis} on ${start.startsOn}): it can no longer be certified`,
+    );
+  }
+  const monthsLeft = wholeMonthsBetween(today, endsOn);
+  if (cmd.newUseMonths > monthsLeft) {
+    throw validation(
+      'newUseMonths',
+      `may not exceed the ${monthsLeft} month(s) left of the manufacturer's lifetime of ${model.lifetimeYears} years, which ends on ${endsOn}`,
+    );
+  }
+  const until = addMonths(today, cmd.newUseMonths);
+  return {
+    startsOn: start.startsOn,
+    basis: start.basis,
+    endsOn,
+    fitForUseUntil: until < endsOn ? until : endsOn,
+  };
 }

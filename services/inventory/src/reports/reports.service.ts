@@ -19,7 +19,8 @@ export class ReportsService {
   ) {}
 
   async tonnage(query: z.output<typeof TonnageReportV1>) {
-    assertRole(query.actor, ['operator', 'coordinator'], 'the tonnage report');
+    // A construction firm reads its own sites' figures for its demolition waste record.
+    assertRole(query.actor, ['operator', 'firm', 'coordinator'], 'the tonnage report');
     if (new Date(query.to) <= new Date(query.from)) throw validation('to', 'must be after from');
     // The coordinator sees the whole cluster; a member sees its own sites.
     const organisationId = memberScope(query.actor);

@@ -22,6 +22,11 @@ export class SitesHandlers {
     return this.sites.recordCertificate(request);
   }
 
+  @RpcHandler(InventoryRpc.revokeCertificate)
+  revokeCertificate(request: RpcRequest<typeof InventoryRpc.revokeCertificate>) {
+    return this.sites.revokeCertificate(request);
+  }
+
   @RpcHandler(InventoryRpc.registerDeviceModel)
   registerDeviceModel(request: RpcRequest<typeof InventoryRpc.registerDeviceModel>) {
     return this.sites.registerDeviceModel(request);

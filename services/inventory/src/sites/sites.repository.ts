@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
+import type { Actor } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
 import { db } from '../database/schema.js';
 
@@ -17,6 +18,17 @@ export interface CentreCertificate {
   reference: string;
   validFrom: string;
   validUntil: string;
+}
+
+/** A centre certificate as checked on a given day. */
+export interface CertificateStanding {
+  id: string;
+  siteId: string;
+  organisationId: string;
+  reference: string;
+  /** Whether the day asked about is within its validity. */
+  validOn: boolean;
+  revokedAt: string | null;
 }
 
 export interface DeviceModel {
@@ -116,31 +128,62 @@ export class SitesRepository {
       .execute();
   }
 
-  /** A centre certificate, whose organisation holds it, and whether the database's today is within it. */
+  /**
+   * A centre certificate, which site and organisation hold it, whether `day` is within
+   * its validity and whether it was revoked; `forUpdate` locks it (a revocation).
+   */
   async findCertificate(
     em: EntityManager,
     id: string,
-  ): Promise<{ organisationId: string; reference: string; validNow: boolean } | undefined> {
+    day: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<CertificateStanding | undefined> {
     const row = await db(em)
       .selectFrom('centre_certificate as c')
       .innerJoin('site as s', 's.id', 'c.site_id')
       .select((eb) => [
+        'c.id',
+        'c.site_id',
         's.organisation_id',
         'c.reference',
+        'c.revoked_at',
         eb
-          .between(sql<string>`current_date`, eb.ref('c.valid_from'), eb.ref('c.valid_until'))
+          .between(sql<string>`${day}::date`, eb.ref('c.valid_from'), eb.ref('c.valid_until'))
           .$castTo<boolean>()
-          .as('valid_now'),
+          .as('valid_on'),
       ])
       .where('c.id', '=', id)
+      .$if(options.forUpdate === true, (q) => q.forUpdate('c'))
       .executeTakeFirst();
     return (
       row && {
+        id: row.id,
+        siteId: row.site_id,
         organisationId: row.organisation_id,
         reference: row.reference,
-        validNow: row.valid_now,
+        validOn: row.valid_on,
+        revokedAt: row.revoked_at,
       }
     );
+  }
+
+  /** Marks the certificate revoked; answers when, by the database's clock. */
+  async revokeCertificate(
+    em: EntityManager,
+    id: string,
+    revocation: { reason: string; actor: Actor },
+  ): Promise<string> {
+    const row = await db(em)
+      .updateTable('centre_certificate')
+      .set({
+        revoked_at: sql<string>`clock_timestamp()`,
+        revocation_reason: revocation.reason,
+        revoked_by: JSON.stringify(revocation.actor),
+      })
+      .where('id', '=', id)
+      .returning('revoked_at')
+      .executeTakeFirstOrThrow();
+    return row.revoked_at!;
   }
 
   /** Registers a model, or replaces what is known of it. */

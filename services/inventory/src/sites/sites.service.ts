@@ -6,11 +6,13 @@ import type {
   RegisterDeviceModelV1,
   RegisterOrganisationV1,
   RegisterSiteV1,
+  RevokeCertificateV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction } from '@boucle/messaging';
-import { assertActsFor, assertRole } from '../common/actor.js';
-import { notFound, validation } from '../common/errors.js';
+import { assertActsFor, assertOnlyRole, assertRole } from '../common/actor.js';
+import { localToday } from '../common/dates.js';
+import { invalidTransition, notFound, validation } from '../common/errors.js';
 import { SitesRepository, type Site } from './sites.repository.js';
 
 /** Members of the cluster, their sites and locations, centre certificates and device models. */
@@ -59,10 +61,11 @@ export class SitesService {
   async recordCertificate(
     cmd: z.output<typeof RecordCertificateV1>,
   ): Promise<{ certificateId: string }> {
+    // The trust chain starts with whoever governs the cluster, never with the centre itself.
+    assertOnlyRole(cmd.actor, 'coordinator', 'recording a centre certificate');
     if (cmd.validUntil <= cmd.validFrom) throw validation('validUntil', 'must be after validFrom');
     return inTransaction(this.orm, async (em) => {
       const site = await this.loadSite(em, cmd.siteId);
-      assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
       const id = randomUUID();
       await this.sitesRepository.insertCertificate(em, {
         id,
@@ -72,6 +75,34 @@ export class SitesService {
         validUntil: cmd.validUntil,
       });
       return { certificateId: id };
+    });
+  }
+
+  async revokeCertificate(
+    cmd: z.output<typeof RevokeCertificateV1>,
+  ): Promise<{ certificateId: string; revokedAt: string }> {
+    assertOnlyRole(cmd.actor, 'coordinator', 'revoking a centre certificate');
+    return inTransaction(this.orm, async (em) => {
+      const certificate = await this.sitesRepository.findCertificate(
+        em,
+        cmd.certificateId,
+        localToday(),
+        { forUpdate: true },
+      );
+      if (!certificate) throw notFound('centre certificate', cmd.certificateId);
+      if (certificate.revokedAt) {
+        throw invalidTransition(
+          `centre certificate ${certificate.reference}`,
+          'revoked',
+          'revoked',
+          [],
+        );
+      }
+      const revokedAt = await this.sitesRepository.revokeCertificate(em, certificate.id, {
+        reason: cmd.reason,
+        actor: cmd.actor,
+      });
+      return { certificateId: certificate.id, revokedAt: new Date(revokedAt).toISOString() };
     });
   }
 
