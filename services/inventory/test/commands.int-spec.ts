@@ -130,7 +130,7 @@ describe(RpcServer.name, () => {
 
   describe('work started by a command and run later', () => {
     it("should carry the command's correlation, not its cause, into the hold's expiry", async () => {
-      await registerWheelchairModel(h, fixture);
+      await registerWheelchairModel(h);
       const goodId = await availableWheelchair(h, fixture, 'LATER-1');
       const correlationId = randomUUID();
       const commandId = randomUUID();

@@ -17,20 +17,20 @@ export const WHEELCHAIR_CHECKLIST = [
   'footrests',
 ];
 
+/** The coordinator records the cluster's reference for a manual wheelchair (a new version each time). */
 export async function registerWheelchairModel(
   h: InventoryHarness,
-  fixture: Fixture,
-  make = 'Invacare',
-  model = 'Action 3',
+  overrides: Partial<RpcRequestInput<typeof InventoryRpc.registerDeviceModel>> = {},
 ) {
-  await h.rpc.request(InventoryRpc.registerDeviceModel, {
-    actor: fixture.refurbisher,
-    make,
-    model,
+  return h.rpc.request(InventoryRpc.registerDeviceModel, {
+    actor: h.coordinator,
+    make: 'Invacare',
+    model: 'Action 3',
     isoClass: '12 22 03',
     lifetimeYears: 8,
     checklist: WHEELCHAIR_CHECKLIST,
     instructionsRef: 'doc://invacare/action3/manual-fr.pdf',
+    ...overrides,
   });
 }
 

@@ -24,7 +24,7 @@ describe(HoldsService.name, () => {
   beforeAll(async () => {
     h = await startInventory();
     fixture = await h.member();
-    await registerWheelchairModel(h, fixture);
+    await registerWheelchairModel(h);
   });
 
   afterAll(async () => {

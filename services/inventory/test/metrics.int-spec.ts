@@ -42,7 +42,7 @@ describe(HealthController.name, () => {
     // Matching's stream exists, so the reservation consumer is pulling and JetStream has its state.
     h = await startInventory({}, ['matching']);
     fixture = await h.member();
-    await registerWheelchairModel(h, fixture);
+    await registerWheelchairModel(h);
   });
 
   afterAll(async () => {

@@ -22,7 +22,7 @@ let serial = 0;
 beforeAll(async () => {
   h = await startInventory();
   fixture = await h.member();
-  await registerWheelchairModel(h, fixture);
+  await registerWheelchairModel(h);
 });
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ describe(ReservationRequestsConsumer.name, () => {
   beforeAll(async () => {
     h = await startInventory({}, ['matching']);
     fixture = await h.member();
-    await registerWheelchairModel(h, fixture);
+    await registerWheelchairModel(h);
   });
 
   afterAll(async () => {

@@ -16,7 +16,7 @@ describe(TransformationsService.name, () => {
   beforeAll(async () => {
     h = await startInventory();
     fixture = await h.member();
-    await registerWheelchairModel(h, fixture);
+    await registerWheelchairModel(h);
   });
 
   afterAll(async () => {

@@ -377,7 +377,12 @@ export const RecordCertificateResultV1 = z.object({ certificateId: Id });
 export const RevokeCertificateResultV1 = z.object({ certificateId: Id, revokedAt: Instant });
 
 /** The model's key, as given: registering it again replaces the rest. */
-export const RegisterDeviceModelResultV1 = z.object({ make: z.string(), model: z.string() });
+export const RegisterDeviceModelResultV1 = z.object({
+  make: z.string(),
+  model: z.string(),
+  /** Each change is a new version; refurbishment cycles keep the one they started with. */
+  version: z.number().int().min(1),
+});
 
 export const RecordIntakeResultV1 = z.object({
   intakeId: Id,
@@ -587,7 +592,7 @@ export const InventoryRpc = {
     aggregate: 'device-model',
     verb: 'register',
     description:
-      'Registers (or updates) a medical aid model with its lifetime and refurbishment checklist.',
+      'The coordinator registers a medical aid model with its lifetime and refurbishment checklist, or records a new version of it.',
     request: RegisterDeviceModelV1,
     response: RegisterDeviceModelResultV1,
   }),

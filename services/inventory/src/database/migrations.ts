@@ -2,6 +2,7 @@ import type { NamedMigration } from '@boucle/database';
 import { messagingMigrations } from '@boucle/messaging';
 import { InventoryInitial } from './initial.migration.js';
 import { InventoryLotsTransformations } from './lots-transformations.migration.js';
+import { InventoryDeviceModelVersions } from './device-model-versions.migration.js';
 import { InventoryMedicalAidRules } from './medical-aid-rules.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
@@ -10,4 +11,5 @@ export const inventoryMigrations: readonly NamedMigration[] = [
   { name: 'Inventory20261123000000Initial', class: InventoryInitial },
   { name: 'Inventory20261123010000LotsTransformations', class: InventoryLotsTransformations },
   { name: 'Inventory20261201010000MedicalAidRules', class: InventoryMedicalAidRules },
+  { name: 'Inventory20261201020000DeviceModelVersions', class: InventoryDeviceModelVersions },
 ];

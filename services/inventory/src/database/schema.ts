@@ -62,6 +62,20 @@ export interface DeviceModelTable {
   lifetime_years: number;
   checklist: Json<string[]>;
   instructions_ref: string;
+  /** The current version, one of device_model_version's. */
+  version: Generated<number>;
+}
+
+export interface DeviceModelVersionTable {
+  make: string;
+  model: string;
+  version: number;
+  iso_class: string;
+  lifetime_years: number;
+  checklist: Json<string[]>;
+  instructions_ref: string;
+  recorded_by: Json<Actor> | null;
+  recorded_at: Generated<Timestamp>;
 }
 
 export interface IntakeTable {
@@ -100,6 +114,8 @@ export interface GoodTable {
   lifetime_basis: LifetimeBasis | null;
   /** Set by its latest certification: the certification day plus the new-use duration, within its lifetime. */
   fit_for_use_until: Day | null;
+  /** The device model version the current refurbishment cycle started with. */
+  device_model_version: number | null;
 }
 
 export type LifetimeBasis = 'manufacture' | 'first-use';
@@ -186,6 +202,7 @@ export interface InventoryDatabase {
   location: LocationTable;
   centre_certificate: CentreCertificateTable;
   device_model: DeviceModelTable;
+  device_model_version: DeviceModelVersionTable;
   intake: IntakeTable;
   good: GoodTable;
   stock_balance: StockBalanceTable;

@@ -25,6 +25,8 @@ export interface Good {
   lifetimeBasis: 'manufacture' | 'first-use' | null;
   /** The last day its latest certification holds the aid fit for use (`YYYY-MM-DD`). */
   fitForUseUntil: string | null;
+  /** The device model version the current refurbishment cycle follows, once started. */
+  deviceModelVersion: number | null;
 }
 
 /** Doors, radiators and containers are counted: no half of one is held or moved. */

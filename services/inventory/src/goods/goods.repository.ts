@@ -111,6 +111,15 @@ export class GoodsRepository {
       .execute();
   }
 
+  /** The device model version a refurbishment cycle follows from its start to its end. */
+  async pinDeviceModelVersion(em: EntityManager, id: string, version: number): Promise<void> {
+    await db(em)
+      .updateTable('good')
+      .set({ device_model_version: version })
+      .where('id', '=', id)
+      .execute();
+  }
+
   async activeHolds(em: EntityManager, goodId: string): Promise<ActiveHold[]> {
     const rows = await db(em)
       .selectFrom('hold')
@@ -218,5 +227,6 @@ function toGood(row: Selectable<GoodTable>): Good {
     lifetimeStartsOn: row.lifetime_starts_on,
     lifetimeBasis: row.lifetime_basis,
     fitForUseUntil: row.fit_for_use_until,
+    deviceModelVersion: row.device_model_version,
   };
 }

@@ -87,6 +87,11 @@ export class RefurbishmentService {
       if (triage?.['decision'] !== 'repairable') {
         throw validation('goodId', `${describeGood(good)} was not triaged as repairable`);
       }
+      // The cycle follows the model as it is now, whatever version the coordinator
+      // records while the aid is in the workshop.
+      const model = await this.deviceModel(em, { ...good, deviceModelVersion: null });
+      await this.goodsRepository.pinDeviceModelVersion(em, good.id, model.version);
+      good.deviceModelVersion = model.version;
       await this.advance(em, good, 'refurbishing', 'refurbishment started', cmd.actor);
     });
   }
@@ -438,8 +443,14 @@ export class RefurbishmentService {
     return (await this.sites.locationOwner(em, balance.locationId)).siteId;
   }
 
+  /** The model version the aid's current cycle follows, or the current one before it starts. */
   private async deviceModel(em: EntityManager, good: Good): Promise<DeviceModel> {
-    const model = await this.sitesRepository.findDeviceModel(em, good.make!, good.model!);
+    const model = await this.sitesRepository.findDeviceModel(
+      em,
+      good.make!,
+      good.model!,
+      good.deviceModelVersion ?? undefined,
+    );
     if (!model) throw notFound('device model', `${good.make} ${good.model}`);
     return model;
   }

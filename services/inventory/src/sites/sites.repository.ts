@@ -34,6 +34,7 @@ export interface CertificateStanding {
 export interface DeviceModel {
   make: string;
   model: string;
+  version: number;
   isoClass: string;
   lifetimeYears: number;
   checklist: string[];
@@ -186,20 +187,43 @@ export class SitesRepository {
     return row.revoked_at!;
   }
 
-  /** Registers a model, or replaces what is known of it. */
-  async upsertDeviceModel(em: EntityManager, model: DeviceModel): Promise<void> {
+  /**
+   * Records a new version of a model (the first, or one after the current) and makes it
+   * current; the model's row is locked meanwhile, so two curators never write one
+   * version twice. Returns the version.
+   */
+  async recordDeviceModelVersion(
+    em: EntityManager,
+    model: Omit<DeviceModel, 'version'>,
+    actor: Actor,
+  ): Promise<number> {
+    const current = await db(em)
+      .selectFrom('device_model')
+      .select('version')
+      .where('make', '=', model.make)
+      .where('model', '=', model.model)
+      .forUpdate()
+      .executeTakeFirst();
+    const version = (current?.version ?? 0) + 1;
+    const values = {
+      make: model.make,
+      model: model.model,
+      version,
+      iso_class: model.isoClass,
+      lifetime_years: model.lifetimeYears,
+      checklist: JSON.stringify(model.checklist),
+      instructions_ref: model.instructionsRef,
+    };
+    await db(em)
+      .insertInto('device_model_version')
+      .values({ ...values, recorded_by: JSON.stringify(actor) })
+      .execute();
     await db(em)
       .insertInto('device_model')
-      .values({
-        make: model.make,
-        model: model.model,
-        iso_class: model.isoClass,
-        lifetime_years: model.lifetimeYears,
-        checklist: JSON.stringify(model.checklist),
-        instructions_ref: model.instructionsRef,
-      })
+      .values(values)
       .onConflict((oc) =>
         oc.columns(['make', 'model']).doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
           iso_class: eb.ref('excluded.iso_class'),
           lifetime_years: eb.ref('excluded.lifetime_years'),
           checklist: eb.ref('excluded.checklist'),
@@ -207,23 +231,37 @@ export class SitesRepository {
         })),
       )
       .execute();
+    return version;
   }
 
+  /** The current version of a model, or the given one. */
   async findDeviceModel(
     em: EntityManager,
     make: string,
     model: string,
+    version?: number,
   ): Promise<DeviceModel | undefined> {
     const row = await db(em)
-      .selectFrom('device_model')
+      .selectFrom('device_model_version')
       .selectAll()
       .where('make', '=', make)
       .where('model', '=', model)
+      .where(
+        'version',
+        '=',
+        version ??
+          db(em)
+            .selectFrom('device_model')
+            .select('version')
+            .where('make', '=', make)
+            .where('model', '=', model),
+      )
       .executeTakeFirst();
     return (
       row && {
         make: row.make,
         model: row.model,
+        version: row.version,
         isoClass: row.iso_class,
         lifetimeYears: row.lifetime_years,
         checklist: row.checklist,

@@ -108,21 +108,27 @@ export class SitesService {
 
   async registerDeviceModel(
     cmd: z.output<typeof RegisterDeviceModelV1>,
-  ): Promise<{ make: string; model: string }> {
-    assertRole(cmd.actor, ['refurbisher', 'operator'], 'registering a device model');
+  ): Promise<{ make: string; model: string; version: number }> {
+    // Shared by the whole cluster: one member changing a checklist or a lifetime would
+    // change what every workshop certifies against.
+    assertOnlyRole(cmd.actor, 'coordinator', 'registering or changing a device model');
     if (new Set(cmd.checklist).size !== cmd.checklist.length) {
       throw validation('checklist', 'steps must be unique');
     }
     return inTransaction(this.orm, async (em) => {
-      await this.sitesRepository.upsertDeviceModel(em, {
-        make: cmd.make,
-        model: cmd.model,
-        isoClass: cmd.isoClass,
-        lifetimeYears: cmd.lifetimeYears,
-        checklist: cmd.checklist,
-        instructionsRef: cmd.instructionsRef,
-      });
-      return { make: cmd.make, model: cmd.model };
+      const version = await this.sitesRepository.recordDeviceModelVersion(
+        em,
+        {
+          make: cmd.make,
+          model: cmd.model,
+          isoClass: cmd.isoClass,
+          lifetimeYears: cmd.lifetimeYears,
+          checklist: cmd.checklist,
+          instructionsRef: cmd.instructionsRef,
+        },
+        cmd.actor,
+      );
+      return { make: cmd.make, model: cmd.model, version };
     });
   }
 
