@@ -69,3 +69,17 @@ export const KilogramsOrZero = z
  * sum that large carries floating-point error beyond the tolerance used above.
  */
 export const TotalKilograms = z.number().min(0.001, AT_LEAST_A_GRAM).max(999_999_999.999);
+
+/**
+ * Who a good is held for or handed to, or which staff member did something: an opaque
+ * reference issued by the service that knows the person (matching for beneficiaries),
+ * never a name or an address. Such references reach the append-only ledger and the
+ * events, which can never be erased; a space or a comma is refused, so that "Mme …,
+ * 12 rue …" cannot get there.
+ */
+export const OpaqueRef = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+    'must be an opaque reference (letters, digits, ".", "_", ":", "-"), never a name or an address',
+  );

@@ -9,6 +9,7 @@ import { HoldsModule } from './holds/holds.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { LOTS_QUEUE } from './lots/lots.jobs.js';
 import { LotsModule } from './lots/lots.module.js';
+import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { RefurbishmentModule } from './refurbishment/refurbishment.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SitesModule } from './sites/sites.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         IntakeModule,
         RefurbishmentModule,
         HoldsModule,
+        QuarantineModule,
         LotsModule,
         TransformationsModule,
         ReportsModule,

@@ -5,6 +5,7 @@ import { IntakeService } from '../src/intake/intake.service.js';
 import {
   intakeWheelchairs,
   refusal,
+  registerWheelchairModel,
   startInventory,
   type Fixture,
   type InventoryHarness,
@@ -17,6 +18,7 @@ describe(IntakeService.name, () => {
   beforeAll(async () => {
     h = await startInventory();
     fixture = await h.member();
+    await registerWheelchairModel(h);
   });
 
   afterAll(async () => {

@@ -7,11 +7,15 @@ import { InventoryHoldReleasedV1 } from './inventory-hold-released.v1.js';
 import { InventoryIntakeRecordedV1 } from './inventory-intake-recorded.v1.js';
 import { InventoryItemAvailableV1 } from './inventory-item-available.v1.js';
 import { InventoryItemCertifiedV1 } from './inventory-item-certified.v1.js';
+import { InventoryItemQuarantinedV1 } from './inventory-item-quarantined.v1.js';
 import { InventoryItemRefurbishmentRecordedV1 } from './inventory-item-refurbishment-recorded.v1.js';
 import { InventoryItemReturnedV1 } from './inventory-item-returned.v1.js';
+import { InventoryItemScrappedV1 } from './inventory-item-scrapped.v1.js';
 import { InventoryItemTriagedV1 } from './inventory-item-triaged.v1.js';
 import { InventoryLotDivertedV1 } from './inventory-lot-diverted.v1.js';
 import { InventoryLotOfferedV1 } from './inventory-lot-offered.v1.js';
+import { InventoryRecallIssuedV1 } from './inventory-recall-issued.v1.js';
+import { InventoryRecallLiftedV1 } from './inventory-recall-lifted.v1.js';
 import { InventoryStockMovedV1 } from './inventory-stock-moved.v1.js';
 import { MatchingReservationRequestedV1 } from './matching-reservation-requested.v1.js';
 
@@ -23,11 +27,15 @@ export * from './inventory-hold-released.v1.js';
 export * from './inventory-intake-recorded.v1.js';
 export * from './inventory-item-available.v1.js';
 export * from './inventory-item-certified.v1.js';
+export * from './inventory-item-quarantined.v1.js';
 export * from './inventory-item-refurbishment-recorded.v1.js';
 export * from './inventory-item-returned.v1.js';
+export * from './inventory-item-scrapped.v1.js';
 export * from './inventory-item-triaged.v1.js';
 export * from './inventory-lot-diverted.v1.js';
 export * from './inventory-lot-offered.v1.js';
+export * from './inventory-recall-issued.v1.js';
+export * from './inventory-recall-lifted.v1.js';
 export * from './inventory-stock-moved.v1.js';
 export * from './matching-reservation-requested.v1.js';
 
@@ -51,4 +59,8 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   InventoryLotOfferedV1,
   InventoryLotDivertedV1,
   InventoryGoodTransformedV1,
+  InventoryItemQuarantinedV1,
+  InventoryItemScrappedV1,
+  InventoryRecallIssuedV1,
+  InventoryRecallLiftedV1,
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id, Quantity } from '../primitives.js';
+import { Id, OpaqueRef, Quantity } from '../primitives.js';
 
 export const InventoryHoldHandedOverV1 = defineEvent({
   producer: 'inventory',
@@ -13,7 +13,7 @@ export const InventoryHoldHandedOverV1 = defineEvent({
     holdId: Id,
     goodId: Id,
     quantity: Quantity,
-    beneficiaryRef: z.string(),
+    beneficiaryRef: OpaqueRef,
     reservationId: Id.nullable(),
   }),
   example: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id, Instant, Quantity, Unit } from '../primitives.js';
+import { Id, Instant, OpaqueRef, Quantity, Unit } from '../primitives.js';
 
 export const InventoryHoldPlacedV1 = defineEvent({
   producer: 'inventory',
@@ -12,7 +12,7 @@ export const InventoryHoldPlacedV1 = defineEvent({
   schema: z.strictObject({
     holdId: Id,
     goodId: Id,
-    holderId: z.string().min(1).max(128),
+    holderId: OpaqueRef,
     quantity: Quantity,
     unit: Unit,
     expiresAt: Instant,

@@ -8,11 +8,23 @@ export const InventoryHoldReleasedV1 = defineEvent({
   event: 'released',
   version: 1,
   aggregateId: (data) => data.holdId,
-  description: 'A hold ended without a handover; the stock is available again.',
+  description:
+    'A hold ended without a handover; the stock is available again, or quarantined when the reason is recalled or defect.',
   schema: z.strictObject({
     holdId: Id,
     goodId: Id,
-    reason: z.enum(['expired', 'cancelled', 'approval-refused', 'released-by-operator']),
+    /**
+     * `recalled` and `defect`: the aid was quarantined and leaves circulation. Added to v1
+     * deliberately (a contract change): consumers treat any reason as the hold's end.
+     */
+    reason: z.enum([
+      'expired',
+      'cancelled',
+      'approval-refused',
+      'released-by-operator',
+      'recalled',
+      'defect',
+    ]),
     reservationId: Id.nullable(),
   }),
   example: {

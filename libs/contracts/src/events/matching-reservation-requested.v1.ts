@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
-import { Id, Quantity } from '../primitives.js';
+import { Id, OpaqueRef, Quantity } from '../primitives.js';
 
 export const MatchingReservationRequestedV1 = defineEvent({
   producer: 'matching',
@@ -13,7 +13,7 @@ export const MatchingReservationRequestedV1 = defineEvent({
     reservationId: Id,
     goodId: Id,
     /** Pseudonymous: the person behind it stays in matching's database. */
-    holderId: z.string().min(1).max(128),
+    holderId: OpaqueRef,
     quantity: Quantity,
     holdForSeconds: z
       .number()

@@ -7,6 +7,7 @@ import {
   InstantWithOffset,
   Kilograms,
   KilogramsOrZero,
+  OpaqueRef,
   Quantity,
   TotalKilograms,
   Unit,
@@ -101,13 +102,31 @@ export const RegisterDeviceModelV1 = z.strictObject({
   instructionsRef: z.string().trim().min(1).max(500),
 });
 
+const Centimetres = z.number().int().min(1).max(1_000);
+
+/**
+ * What matching searches on and a beneficiary's size constraints are checked against:
+ * a bounded, declared list, so that nothing personal is ever stored as an "attribute".
+ */
+export const ItemAttributes = z.strictObject({
+  seatWidthCm: Centimetres.optional(),
+  seatDepthCm: Centimetres.optional(),
+  seatHeightCm: Centimetres.optional(),
+  widthCm: Centimetres.optional(),
+  lengthCm: Centimetres.optional(),
+  heightCm: Centimetres.optional(),
+  maxUserWeightKg: z.number().int().min(1).max(500).optional(),
+  foldable: z.boolean().optional(),
+  electric: z.boolean().optional(),
+});
+
 const IntakeItem = z.strictObject({
   kind: z.literal('item'),
   serialNumber: z.string().trim().min(1).max(100),
   make: z.string().trim().min(1).max(100),
   model: z.string().trim().min(1).max(100),
   manufacturedOn: Day.optional(),
-  attributes: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  attributes: ItemAttributes.optional(),
   weightKg: Kilograms.optional(),
 });
 const IntakeLot = z
@@ -212,7 +231,8 @@ export const RecordDisinfectionV1 = z.strictObject({
   goodId: Id,
   performedOn: Day,
   method: z.string().trim().min(1).max(200),
-  operatorId: z.string().trim().min(1).max(128),
+  /** The staff id of who disinfected it. */
+  operatorId: OpaqueRef,
 });
 export const CertifyV1 = z.strictObject({
   actor: ActorSchema,
@@ -233,7 +253,7 @@ export const PlaceHoldV1 = z.strictObject({
   actor: ActorSchema,
   goodId: Id,
   quantity: Quantity,
-  holderId: z.string().trim().min(1).max(128),
+  holderId: OpaqueRef,
   reservationId: Id.optional(),
   ttlSeconds: z
     .number()
@@ -250,7 +270,7 @@ export const HandOverHoldV1 = z.strictObject({
   actor: ActorSchema,
   holdId: Id,
   /** Pseudonymous: who the beneficiary is stays in matching. */
-  beneficiaryRef: z.string().trim().min(1).max(128),
+  beneficiaryRef: OpaqueRef,
 });
 
 export const DIVERSION_ROUTES = ['recycling', 'energy-recovery', 'landfill'] as const;
@@ -291,6 +311,23 @@ export const OfferLotV1 = z
   .refine(WholeWhenCounted, { path: ['quantity'], message: 'counted in whole units' });
 
 export const DivertLotV1 = z.strictObject({
+  actor: ActorSchema,
+  goodId: Id,
+  destination: Diversion,
+});
+
+/** A defective or recalled aid leaves circulation at once, whatever its live state; its holds end with the reason. */
+export const QuarantineItemV1 = z.strictObject({
+  actor: ActorSchema,
+  goodId: Id,
+  reason: z.enum(['defect', 'recalled']),
+  /** What was found, for the record; kept out of the ledger and of events. No personal data. */
+  note: z.string().trim().min(1).max(2_000).optional(),
+});
+/** A quarantined aid goes back to refurbishing in a new cycle, every gate to pass again. */
+export const RefurbishQuarantinedV1 = z.strictObject({ actor: ActorSchema, goodId: Id });
+/** A quarantined aid is scrapped; where it goes is recorded, as for a diverted lot. */
+export const ScrapQuarantinedV1 = z.strictObject({
   actor: ActorSchema,
   goodId: Id,
   destination: Diversion,
@@ -348,6 +385,25 @@ export const RecallV1 = z.strictObject({
   serialFrom: z.string().max(100).optional(),
   serialTo: z.string().max(100).optional(),
 });
+/**
+ * Flags a make and model (optionally a serial range, bounds included) as recalled: the
+ * coordinator's covers every member's units, a member's only its own.
+ */
+export const IssueRecallV1 = z
+  .strictObject({
+    actor: ActorSchema,
+    make: z.string().trim().min(1).max(100),
+    model: z.string().trim().min(1).max(100),
+    serialFrom: z.string().trim().min(1).max(100).optional(),
+    serialTo: z.string().trim().min(1).max(100).optional(),
+    /** The manufacturer's or the authority's notice, for the record. No personal data. */
+    reason: z.string().trim().min(1).max(500),
+  })
+  .refine((c) => !c.serialFrom || !c.serialTo || c.serialFrom <= c.serialTo, {
+    path: ['serialTo'],
+    message: 'must not come before serialFrom',
+  });
+export const LiftRecallV1 = z.strictObject({ actor: ActorSchema, recallId: Id });
 
 /*
  * Answers: what each endpoint replies, as the caller receives it over the wire
@@ -414,6 +470,16 @@ export const GetGoodResultV1 = z.object({
   activeHolds: z.array(
     z.object({ holdId: Id, quantity: Quantity, holderId: z.string(), expiresAt: Instant }),
   ),
+  /** The recall in force on this unit (the oldest, if several), which stops holds and hand-overs. */
+  activeRecall: z
+    .object({
+      recallId: Id,
+      reason: z.string(),
+      serialFrom: z.string().nullable(),
+      serialTo: z.string().nullable(),
+      issuedAt: Instant,
+    })
+    .nullable(),
 });
 
 export const PassportResultV1 = z.object({
@@ -487,6 +553,17 @@ export const ReturnItemResultV1 = RefurbishmentStepResult.extend({
   cycle: z.number().int().min(1),
 });
 
+/** `state`: quarantined; `releasedHoldIds`: the holds it ended, with the quarantine's reason. */
+export const QuarantineItemResultV1 = RefurbishmentStepResult.extend({
+  releasedHoldIds: z.array(Id),
+});
+/** `state`: refurbishing, in the new `cycle`. */
+export const RefurbishQuarantinedResultV1 = RefurbishmentStepResult.extend({
+  cycle: z.number().int().min(1),
+});
+/** `state`: scrapped. */
+export const ScrapQuarantinedResultV1 = RefurbishmentStepResult;
+
 export const PlaceHoldResultV1 = z.object({ holdId: Id, expiresAt: Instant });
 export const ReleaseHoldResultV1 = z.object({ holdId: Id, status: z.literal('released') });
 export const HandOverHoldResultV1 = z.object({ holdId: Id, status: z.literal('handed-over') });
@@ -508,6 +585,9 @@ export const RecallResultV1 = z.object({
     }),
   ),
 });
+
+export const IssueRecallResultV1 = z.object({ recallId: Id, issuedAt: Instant });
+export const LiftRecallResultV1 = z.object({ recallId: Id, liftedAt: Instant });
 
 export const OfferLotResultV1 = z.object({ goodId: Id });
 export const DivertLotResultV1 = z.object({
@@ -536,14 +616,31 @@ export const TonnageReportResultV1 = z.object({
   to: InstantWithOffset,
   /** `cluster`, or the id of the member organisation whose sites it covers. */
   scope: z.string().min(1),
-  /** Tonnes weighed in, by collection mode (drop-off, pickup…) and kind of good. */
+  /**
+   * Tonnes weighed in, by collection mode (drop-off, pickup…) and kind of good: an intake's
+   * net, what no good of it accounts for as kind `unsorted`; a lot offered from a construction
+   * site (mode `construction-site`) when offered; an aid back from its beneficiary (`return`).
+   */
   in: z.array(z.object({ collectionMode: z.string(), kind: z.string(), tonnes: Tonnes })),
   /**
    * Tonnes gone out, by destination and kind of good. Reuse is kept apart from
-   * recycling: `reuse`, `recycling`, `energy-recovery`, `landfill`, or `disposal`
-   * for what was scrapped or broke.
+   * recycling: `reuse`, `recycling`, `energy-recovery`, `landfill` (a diverted lot's or a
+   * scrapped aid's recorded route), or `disposal` for what was scrapped with no recorded
+   * route, or broke; `loss` for what a transformation consumed less what it produced (its
+   * outputs are counted where they end).
    */
   out: z.array(z.object({ destination: z.string(), kind: z.string(), tonnes: Tonnes })),
+  /**
+   * The accounting identity, in tonnes to the gram (the rows above are rounded to the
+   * kilogram): inTonnes = stockEndTonnes - stockStartTonnes + outTonnes. Stock is the mass of
+   * the goods held (not handed over, delivered, diverted, transformed, scrapped or broken) just
+   * before `from` and `to`; in and out are the totals of the rows, out including a
+   * transformation's `loss`.
+   */
+  inTonnes: z.number(),
+  outTonnes: z.number(),
+  stockStartTonnes: z.number(),
+  stockEndTonnes: z.number(),
 });
 
 /**
@@ -718,6 +815,49 @@ export const InventoryRpc = {
     description: 'Hands what a hold kept over to its beneficiary.',
     request: HandOverHoldV1,
     response: HandOverHoldResultV1,
+  }),
+  quarantineItem: defineCommand({
+    service: 'inventory',
+    aggregate: 'item',
+    verb: 'quarantine',
+    description:
+      'Takes a defective or recalled medical aid out of circulation, from any live state, ending its holds.',
+    request: QuarantineItemV1,
+    response: QuarantineItemResultV1,
+  }),
+  refurbishQuarantined: defineCommand({
+    service: 'inventory',
+    aggregate: 'quarantine',
+    verb: 'refurbish',
+    description: 'Sends a quarantined medical aid back to refurbishing in a new cycle.',
+    request: RefurbishQuarantinedV1,
+    response: RefurbishQuarantinedResultV1,
+  }),
+  scrapQuarantined: defineCommand({
+    service: 'inventory',
+    aggregate: 'quarantine',
+    verb: 'scrap',
+    description:
+      'Scraps a quarantined medical aid to recycling, energy recovery or landfill, recording the facility.',
+    request: ScrapQuarantinedV1,
+    response: ScrapQuarantinedResultV1,
+  }),
+  issueRecall: defineCommand({
+    service: 'inventory',
+    aggregate: 'recall',
+    verb: 'issue',
+    description:
+      'Flags a medical aid model, optionally a serial range, as recalled: its units are neither held nor handed over.',
+    request: IssueRecallV1,
+    response: IssueRecallResultV1,
+  }),
+  liftRecall: defineCommand({
+    service: 'inventory',
+    aggregate: 'recall',
+    verb: 'lift',
+    description: 'Lifts a recall: its units may be held and handed over again.',
+    request: LiftRecallV1,
+    response: LiftRecallResultV1,
   }),
   recall: defineQuery({
     service: 'inventory',

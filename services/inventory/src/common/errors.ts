@@ -30,3 +30,18 @@ export const invalidTransition = (
 
 export const validation = (path: string, message: string) =>
   new Refusal('validation', `${path}: ${message}`, { issues: [{ path, message }] });
+
+/**
+ * The refusal an event's request meets: the service's own, or one of the database's
+ * guards (a value it cannot take, a rule of the record), which retrying would only meet
+ * again; undefined for anything else (the database going away), which is retried. A
+ * consumer answers every refusal (a reservation request gets its rejection) instead of
+ * retrying it until it is dead-lettered.
+ */
+export function asRefusal(error: unknown): Refusal | undefined {
+  if (error instanceof Refusal) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('23')))
+    return new Refusal('validation', 'the request breaks a rule of the record it would write');
+  return undefined;
+}

@@ -4,6 +4,8 @@ import { InventoryInitial } from './initial.migration.js';
 import { InventoryLotsTransformations } from './lots-transformations.migration.js';
 import { InventoryDeviceModelVersions } from './device-model-versions.migration.js';
 import { InventoryMedicalAidRules } from './medical-aid-rules.migration.js';
+import { InventoryQuarantineRecall } from './quarantine-recall.migration.js';
+import { InventoryTonnageAccounting } from './tonnage-accounting.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
 export const inventoryMigrations: readonly NamedMigration[] = [
@@ -12,4 +14,6 @@ export const inventoryMigrations: readonly NamedMigration[] = [
   { name: 'Inventory20261123010000LotsTransformations', class: InventoryLotsTransformations },
   { name: 'Inventory20261201010000MedicalAidRules', class: InventoryMedicalAidRules },
   { name: 'Inventory20261201020000DeviceModelVersions', class: InventoryDeviceModelVersions },
+  { name: 'Inventory20261201030000QuarantineRecall', class: InventoryQuarantineRecall },
+  { name: 'Inventory20261201040000TonnageAccounting', class: InventoryTonnageAccounting },
 ];

@@ -4,7 +4,8 @@ import type { EntityManager } from '@boucle/database';
 
 /*
  * The inventory tables as the migrations create them (initial.migration.ts,
- * lots-transformations.migration.ts, medical-aid-rules.migration.ts), for Kysely: a column renamed or dropped there
+ * lots-transformations.migration.ts, medical-aid-rules.migration.ts,
+ * quarantine-recall.migration.ts), for Kysely: a column renamed or dropped there
  * and not here, or used with the wrong type in a repository, fails the type-check.
  * Keep the two in step by hand; a migration that changes a table changes this file.
  *
@@ -86,6 +87,8 @@ export interface IntakeTable {
   gross_weight_kg: Numeric;
   tare_kg: Numeric;
   net_weight_kg: GeneratedAlways<string | null>;
+  /** What of the net no good accounts for (tonnage-accounting.migration.ts). */
+  unsorted_kg: ColumnType<string, string | number | undefined, string | number>;
   provenance: Json<Record<string, unknown>>;
   collection_mode: string;
   actor: Json<Actor>;
@@ -106,6 +109,8 @@ export interface GoodTable {
   donor_id: string | null;
   refurbishment_cycle: Generated<number>;
   weight_kg: Numeric | null;
+  /** Its share of the weighed mass it came with: the tonnage report counts this, not `weight_kg`. */
+  weighed_kg: Numeric | null;
   created_at: Generated<Timestamp>;
   available_from: Timestamp | null;
   must_be_gone_by: Timestamp | null;
@@ -196,6 +201,48 @@ export interface TransformationTable {
   recorded_at: Generated<Timestamp>;
 }
 
+/** A make and model (optionally a serial range) recalled: none of its units is held or handed over until lifted. */
+export interface RecallTable {
+  id: string;
+  make: string;
+  model: string;
+  serial_from: string | null;
+  serial_to: string | null;
+  /** Null: every member's units (the coordinator's recall); otherwise that member's only. */
+  organisation_id: string | null;
+  reason: string;
+  issued_by: Json<Actor>;
+  issued_at: Generated<Timestamp>;
+  lifted_at: Timestamp | null;
+  lifted_by: Json<Actor> | null;
+}
+
+export type QuarantineReason = 'defect' | 'recalled';
+
+export interface QuarantineTable {
+  id: string;
+  good_id: string;
+  reason: QuarantineReason;
+  note: string | null;
+  from_state: string;
+  cycle: number;
+  actor: Json<Actor>;
+  started_at: Generated<Timestamp>;
+  outcome: 'refurbishing' | 'scrapped' | null;
+  ended_by: Json<Actor> | null;
+  ended_at: Timestamp | null;
+}
+
+/** Where a scrapped aid went, keyed by the movement that scrapped it. */
+export interface ScrappingTable {
+  movement_id: string;
+  good_id: string;
+  route: DiversionTable['route'];
+  facility: string;
+  actor: Json<Actor>;
+  scrapped_at: Generated<Timestamp>;
+}
+
 export interface InventoryDatabase {
   organisation: OrganisationTable;
   site: SiteTable;
@@ -211,6 +258,9 @@ export interface InventoryDatabase {
   refurbishment_record: RefurbishmentRecordTable;
   diversion: DiversionTable;
   transformation: TransformationTable;
+  recall: RecallTable;
+  quarantine: QuarantineTable;
+  scrapping: ScrappingTable;
 }
 
 /**

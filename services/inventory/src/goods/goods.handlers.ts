@@ -26,4 +26,14 @@ export class GoodsHandlers {
   recall(request: RpcRequest<typeof InventoryRpc.recall>) {
     return this.goods.recall(request);
   }
+
+  @RpcHandler(InventoryRpc.issueRecall)
+  issueRecall(request: RpcRequest<typeof InventoryRpc.issueRecall>) {
+    return this.goods.issueRecall(request);
+  }
+
+  @RpcHandler(InventoryRpc.liftRecall)
+  liftRecall(request: RpcRequest<typeof InventoryRpc.liftRecall>) {
+    return this.goods.liftRecall(request);
+  }
 }

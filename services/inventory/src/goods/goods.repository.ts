@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Actor, GoodKind, Unit } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
 import { notFound } from '../common/errors.js';
 import { db, type GoodTable } from '../database/schema.js';
 import type { Good } from './good.js';
+import type { ActiveRecall } from './recall.js';
 
 /** A good about to enter stock; its first movement gives it its state. */
 export interface NewGood {
@@ -21,6 +22,8 @@ export interface NewGood {
   model?: string | null;
   donorId?: string;
   weightKg?: number | null;
+  /** Its share of the weighed mass it came with; the declared weight when nothing was weighed. */
+  weighedKg?: number | null;
   availableFrom?: string;
   mustBeGoneBy?: string;
 }
@@ -47,6 +50,25 @@ export interface RecallFilter {
   organisationId: string | null;
   serialFrom?: string | undefined;
   serialTo?: string | undefined;
+}
+
+export interface NewRecall {
+  id: string;
+  make: string;
+  model: string;
+  serialFrom: string | null;
+  serialTo: string | null;
+  organisationId: string | null;
+  reason: string;
+  actor: Actor;
+}
+
+export interface StoredRecall {
+  id: string;
+  make: string;
+  model: string;
+  organisationId: string | null;
+  liftedAt: string | null;
 }
 
 export interface RecalledUnit {
@@ -95,6 +117,7 @@ export class GoodsRepository {
         model: good.model ?? null,
         donor_id: good.donorId ?? null,
         weight_kg: good.weightKg ?? null,
+        weighed_kg: good.weighedKg ?? null,
         available_from: good.availableFrom ?? null,
         must_be_gone_by: good.mustBeGoneBy ?? null,
       })
@@ -203,6 +226,91 @@ export class GoodsRepository {
       locationId: r.location_id,
       holder: r.holder,
     }));
+  }
+
+  async insertRecall(em: EntityManager, recall: NewRecall): Promise<{ issuedAt: string }> {
+    const row = await db(em)
+      .insertInto('recall')
+      .values({
+        id: recall.id,
+        make: recall.make,
+        model: recall.model,
+        serial_from: recall.serialFrom,
+        serial_to: recall.serialTo,
+        organisation_id: recall.organisationId,
+        reason: recall.reason,
+        issued_by: JSON.stringify(recall.actor),
+      })
+      .returning('issued_at')
+      .executeTakeFirstOrThrow();
+    return { issuedAt: row.issued_at };
+  }
+
+  /** Loads a recall and locks it, so that it is lifted once. */
+  async lockRecall(em: EntityManager, id: string): Promise<StoredRecall> {
+    const row = await db(em)
+      .selectFrom('recall')
+      .select(['id', 'make', 'model', 'organisation_id', 'lifted_at'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('recall', id);
+    return {
+      id: row.id,
+      make: row.make,
+      model: row.model,
+      organisationId: row.organisation_id,
+      liftedAt: row.lifted_at,
+    };
+  }
+
+  async liftRecall(em: EntityManager, id: string, actor: Actor): Promise<{ liftedAt: string }> {
+    const row = await db(em)
+      .updateTable('recall')
+      .set({ lifted_at: sql<string>`clock_timestamp()`, lifted_by: JSON.stringify(actor) })
+      .where('id', '=', id)
+      .returning('lifted_at')
+      .executeTakeFirstOrThrow();
+    return { liftedAt: row.lifted_at! };
+  }
+
+  /**
+   * The recall in force on this unit, the oldest first: of its make and model, its serial
+   * within the range (bounds included, compared as the recall query compares them), issued
+   * for the whole cluster or for the unit's own organisation, and not lifted.
+   */
+  async activeRecall(em: EntityManager, good: Good): Promise<ActiveRecall | undefined> {
+    if (good.kind !== 'item') return undefined;
+    const row = await db(em)
+      .selectFrom('recall')
+      .select(['id', 'make', 'model', 'serial_from', 'serial_to', 'reason', 'issued_at'])
+      .where('make', '=', good.make!)
+      .where('model', '=', good.model!)
+      .where('lifted_at', 'is', null)
+      .where((eb) =>
+        eb.and([
+          eb.or([
+            eb('organisation_id', 'is', null),
+            eb('organisation_id', '=', good.organisationId),
+          ]),
+          eb.or([eb('serial_from', 'is', null), eb('serial_from', '<=', good.serialNumber!)]),
+          eb.or([eb('serial_to', 'is', null), eb('serial_to', '>=', good.serialNumber!)]),
+        ]),
+      )
+      .orderBy('issued_at')
+      .limit(1)
+      .executeTakeFirst();
+    return (
+      row && {
+        recallId: row.id,
+        make: row.make,
+        model: row.model,
+        serialFrom: row.serial_from,
+        serialTo: row.serial_to,
+        reason: row.reason,
+        issuedAt: row.issued_at,
+      }
+    );
   }
 }
 

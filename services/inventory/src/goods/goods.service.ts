@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import type { Actor, GetGoodV1, MoveGoodV1, RecallV1 } from '@boucle/contracts';
-import { inTransaction } from '@boucle/messaging';
+import {
+  InventoryRecallIssuedV1,
+  InventoryRecallLiftedV1,
+  type Actor,
+  type GetGoodV1,
+  type IssueRecallV1,
+  type LiftRecallV1,
+  type MoveGoodV1,
+  type RecallV1,
+} from '@boucle/contracts';
+import { inTransaction, recordEvent } from '@boucle/messaging';
 import { MikroORM } from '@boucle/database';
 import { assertActsFor, assertRole, memberScope } from '../common/actor.js';
-import { validation } from '../common/errors.js';
+import { notFound, Refusal, validation } from '../common/errors.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService, normalise } from '../ledger/ledger.service.js';
 import { SitesService } from '../sites/sites.service.js';
@@ -81,6 +90,7 @@ export class GoodsService {
     assertActsFor(query.actor, good.organisationId, `good ${good.id}`);
     const balances = await this.ledgerRepository.balances(em, good.id);
     const holds = await this.goodsRepository.activeHolds(em, good.id);
+    const recall = await this.goodsRepository.activeRecall(em, good);
     return {
       id: good.id,
       kind: good.kind,
@@ -100,6 +110,15 @@ export class GoodsService {
         quantity: normalise(h.quantity),
         expiresAt: new Date(h.expiresAt).toISOString(),
       })),
+      activeRecall: recall
+        ? {
+            recallId: recall.recallId,
+            reason: recall.reason,
+            serialFrom: recall.serialFrom,
+            serialTo: recall.serialTo,
+            issuedAt: new Date(recall.issuedAt).toISOString(),
+          }
+        : null,
     };
   }
 
@@ -152,5 +171,75 @@ export class GoodsService {
       serialTo: query.serialTo,
     });
     return { make: query.make, model: query.model, units };
+  }
+
+  /**
+   * Flags a make and model (optionally a serial range) as recalled: its units are then
+   * neither held nor handed over until it is lifted. The coordinator's recall covers the
+   * whole cluster; a member's covers its own units only.
+   */
+  async issueRecall(
+    cmd: z.output<typeof IssueRecallV1>,
+  ): Promise<{ recallId: string; issuedAt: string }> {
+    assertRole(cmd.actor, ['operator', 'refurbisher'], 'a recall');
+    const organisationId = memberScope(cmd.actor);
+    return inTransaction(this.orm, async (em) => {
+      const recall = {
+        id: randomUUID(),
+        make: cmd.make,
+        model: cmd.model,
+        serialFrom: cmd.serialFrom ?? null,
+        serialTo: cmd.serialTo ?? null,
+        organisationId,
+        reason: cmd.reason,
+        actor: cmd.actor,
+      };
+      const { issuedAt } = await this.goodsRepository.insertRecall(em, recall);
+      await recordEvent(
+        em,
+        InventoryRecallIssuedV1,
+        {
+          recallId: recall.id,
+          make: recall.make,
+          model: recall.model,
+          serialFrom: recall.serialFrom,
+          serialTo: recall.serialTo,
+          organisationId,
+        },
+        { actor: cmd.actor },
+      );
+      return { recallId: recall.id, issuedAt: new Date(issuedAt).toISOString() };
+    });
+  }
+
+  /** Lifted by whoever may issue it: the coordinator, or the member whose recall it is. */
+  async liftRecall(
+    cmd: z.output<typeof LiftRecallV1>,
+  ): Promise<{ recallId: string; liftedAt: string }> {
+    assertRole(cmd.actor, ['operator', 'refurbisher'], 'a recall');
+    return inTransaction(this.orm, async (em) => {
+      const recall = await this.goodsRepository.lockRecall(em, cmd.recallId);
+      // A cluster-wide recall is the coordinator's; another member's is answered as missing.
+      if (recall.organisationId === null) {
+        if (memberScope(cmd.actor) !== null) throw notFound('recall', recall.id);
+      } else {
+        assertActsFor(cmd.actor, recall.organisationId, `recall ${recall.id}`);
+      }
+      if (recall.liftedAt) {
+        throw new Refusal(
+          'invalid-transition',
+          `recall ${recall.id} was lifted on ${new Date(recall.liftedAt).toISOString()}`,
+          { currentState: 'lifted', allowedStates: [] },
+        );
+      }
+      const { liftedAt } = await this.goodsRepository.liftRecall(em, recall.id, cmd.actor);
+      await recordEvent(
+        em,
+        InventoryRecallLiftedV1,
+        { recallId: recall.id, make: recall.make, model: recall.model },
+        { actor: cmd.actor },
+      );
+      return { recallId: recall.id, liftedAt: new Date(liftedAt).toISOString() };
+    });
   }
 }

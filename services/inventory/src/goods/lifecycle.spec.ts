@@ -20,6 +20,25 @@ describe('LIFECYCLES', () => {
       .map(([from]) => from);
     expect(into.sort()).toEqual(['certified', 'held']);
   });
+
+  it('should let a medical aid be quarantined from every live state, and never once it has left', () => {
+    const into = Object.entries(LIFECYCLES.item.next)
+      .filter(([, next]) => next.includes('quarantined'))
+      .map(([from]) => from);
+    expect(into.sort()).toEqual(
+      [
+        'received',
+        'triaged',
+        'refurbishing',
+        'quality-checked',
+        'disinfected',
+        'certified',
+        'available',
+        'held',
+      ].sort(),
+    );
+    expect(allowedNext('item', 'quarantined')).toEqual(['refurbishing', 'scrapped']);
+  });
 });
 
 describe(assertTransition.name, () => {
@@ -40,7 +59,7 @@ describe(assertTransition.name, () => {
         allowedStates: allowedNext('item', 'received'),
       });
       expect(body.message).toBe(
-        'wheelchair SN-1 is received: it cannot become available (allowed next: triaged, parts-donor, scrapped)',
+        'wheelchair SN-1 is received: it cannot become available (allowed next: triaged, parts-donor, scrapped, quarantined)',
       );
     }
   });
@@ -66,6 +85,19 @@ describe(assertPlainMove.name, () => {
     'should refuse a plain move of a %s from %s to the outcome %s, reached only through %s',
     (kind, from, to) => {
       expect(() => assertPlainMove(kind, from, to)).toThrow(new RegExp(`cannot become ${to}`));
+    },
+  );
+
+  it.each([
+    ['available', 'quarantined'],
+    ['quarantined', 'refurbishing'],
+    ['quarantined', 'scrapped'],
+  ])(
+    'should refuse a plain move of a medical aid from %s to %s, made only by the quarantine commands',
+    (from, to) => {
+      expect(() => assertPlainMove('item', from, to)).toThrow(
+        new RegExp(`is ${from}: it cannot become ${to}`),
+      );
     },
   );
 

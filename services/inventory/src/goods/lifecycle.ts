@@ -11,6 +11,8 @@ interface Lifecycle {
    * batch's breakage), which the tonnage report reads.
    */
   readonly guarded: ReadonlySet<string>;
+  /** States only dedicated commands may leave, never a plain move (a quarantine's outcome). */
+  readonly leftOnlyByCommand?: ReadonlySet<string>;
   /** Where quantity may be held for a taker. */
   readonly holdable: ReadonlySet<string>;
   /** Where a hold's quantity goes when it is handed over. */
@@ -26,16 +28,18 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
   item: {
     next: {
       collected: ['received'],
-      received: ['triaged', 'parts-donor', 'scrapped'],
-      triaged: ['refurbishing'],
-      refurbishing: ['quality-checked', 'scrapped'],
-      'quality-checked': ['disinfected', 'refurbishing'],
-      disinfected: ['certified'],
-      certified: ['available'],
-      available: ['held'],
-      held: ['available', 'handed-over'],
+      // A defective or recalled aid leaves circulation at once, whatever its live state.
+      received: ['triaged', 'parts-donor', 'scrapped', 'quarantined'],
+      triaged: ['refurbishing', 'quarantined'],
+      refurbishing: ['quality-checked', 'scrapped', 'quarantined'],
+      'quality-checked': ['disinfected', 'refurbishing', 'quarantined'],
+      disinfected: ['certified', 'quarantined'],
+      certified: ['available', 'quarantined'],
+      available: ['held', 'quarantined'],
+      held: ['available', 'handed-over', 'quarantined'],
       'handed-over': ['returned'],
       returned: ['received'],
+      quarantined: ['refurbishing', 'scrapped'],
       'parts-donor': ['scrapped'],
       scrapped: [],
     },
@@ -49,7 +53,10 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       'held',
       'handed-over',
       'returned',
+      'quarantined',
     ]),
+    // Out of quarantine only by refurbishing again (a new cycle) or scrapping with its destination.
+    leftOnlyByCommand: new Set(['quarantined']),
     holdable: new Set(['available']),
     handedOver: 'handed-over',
   },
@@ -128,6 +135,7 @@ export function assertPlainMove(
   assertTransition(kind, from, to, what);
   // Held stock belongs to its hold: it leaves only when the hold is released or handed over.
   if (from === 'held') throw invalidTransition(`${what} (held quantity)`, from, to, []);
+  if (LIFECYCLES[kind].leftOnlyByCommand?.has(from)) throw invalidTransition(what, from, to, []);
   if (LIFECYCLES[kind].guarded.has(to)) {
     throw invalidTransition(
       what,

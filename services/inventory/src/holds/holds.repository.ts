@@ -50,6 +50,16 @@ export class HoldsRepository {
     return Number(row.expiresMs);
   }
 
+  /** Which good a hold is on, without locking anything: to lock that good first. */
+  async goodOf(em: EntityManager, id: string): Promise<string | undefined> {
+    const row = await db(em)
+      .selectFrom('hold')
+      .select('good_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.good_id;
+  }
+
   /** Loads the hold and locks it, so that it ends once. */
   async lock(em: EntityManager, id: string): Promise<Hold | undefined> {
     const row = await db(em)
@@ -102,6 +112,18 @@ export class HoldsRepository {
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The good's active holds, oldest first. */
+  async activeIds(em: EntityManager, goodId: string): Promise<string[]> {
+    const rows = await db(em)
+      .selectFrom('hold')
+      .select('id')
+      .where('good_id', '=', goodId)
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Active holds past their expiry, the longest overdue first. */

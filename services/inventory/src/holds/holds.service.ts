@@ -17,7 +17,13 @@ import {
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { detached, inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor, SYSTEM_ACTOR } from '../common/actor.js';
-import { Refusal, insufficientQuantity, notFound, validation } from '../common/errors.js';
+import {
+  asRefusal,
+  insufficientQuantity,
+  notFound,
+  Refusal,
+  validation,
+} from '../common/errors.js';
 import { jobCorrelation, METRICS_REGISTRY } from '@boucle/service';
 import {
   assertFitForUse,
@@ -27,6 +33,7 @@ import {
   type Good,
 } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
+import { assertNotRecalled } from '../goods/recall.js';
 import { LIFECYCLES } from '../goods/lifecycle.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService, normalise } from '../ledger/ledger.service.js';
@@ -139,6 +146,7 @@ export class HoldsService implements OnModuleDestroy {
     assertWholeIfCounted(good, cmd.quantity);
     assertStillOffered(good);
     assertFitForUse(good);
+    assertNotRecalled(good, await this.goodsRepository.activeRecall(em, good), 'held');
     const lifecycle = LIFECYCLES[good.kind];
     // The place with the most available; the guarded move below settles any race for it.
     const source = await this.ledgerRepository.largestAtLeast(
@@ -197,8 +205,7 @@ export class HoldsService implements OnModuleDestroy {
     cmd: z.output<typeof ReleaseHoldV1>,
   ): Promise<{ holdId: string; status: 'released' }> {
     const answer = await inTransaction(this.orm, async (em) => {
-      const hold = await this.loadHold(em, cmd.holdId);
-      const good = await this.goodsRepository.load(em, hold.goodId);
+      const { hold, good } = await this.lockHold(em, cmd.holdId);
       assertActsFor(cmd.actor, good.organisationId, `hold ${hold.id}`);
       await this.end(em, hold, 'released', cmd.reason, cmd.actor);
       return { holdId: cmd.holdId, status: 'released' as const };
@@ -212,10 +219,10 @@ export class HoldsService implements OnModuleDestroy {
     cmd: z.output<typeof HandOverHoldV1>,
   ): Promise<{ holdId: string; status: 'handed-over' }> {
     const answer = await inTransaction(this.orm, async (em) => {
-      const hold = await this.loadHold(em, cmd.holdId);
-      const good = await this.goodsRepository.load(em, hold.goodId);
+      const { hold, good } = await this.lockHold(em, cmd.holdId);
       assertActsFor(cmd.actor, good.organisationId, `hold ${hold.id}`);
       assertFitForUse(good);
+      assertNotRecalled(good, await this.goodsRepository.activeRecall(em, good), 'handed over');
       // Its expiry may not have been processed yet; an expired hold is no longer the taker's.
       if (hold.status === 'active' && hold.due) {
         throw new Refusal(
@@ -233,12 +240,39 @@ export class HoldsService implements OnModuleDestroy {
   }
 
   /**
+   * A quarantine ends every active hold on the aid, in the caller's transaction, each
+   * released with the quarantine's reason and its quantity put back where it was held
+   * from (whence the quarantine moves it on). The caller has locked the good.
+   */
+  async endForQuarantine(
+    em: EntityManager,
+    goodId: string,
+    reason: 'recalled' | 'defect',
+    actor: Actor,
+  ): Promise<string[]> {
+    const holdIds = await this.holdsRepository.activeIds(em, goodId);
+    for (const holdId of holdIds)
+      await this.end(em, await this.loadHold(em, holdId), 'released', reason, actor);
+    return holdIds;
+  }
+
+  /** Once the quarantine committed: its holds' timers and jobs have nothing left to do. */
+  async forgetEnded(holdIds: readonly string[]): Promise<void> {
+    for (const holdId of holdIds) {
+      this.cancelTimer(holdId);
+      await this.queue.remove(expireJobOptions(holdId, 0).jobId).catch(() => undefined);
+    }
+  }
+
+  /**
    * Called by the expiry job: idempotent, and a hold that already ended is left
    * alone. A job that runs before the hold's expiry (clocks of two machines
    * disagree) is told so, and BullMQ retries it later.
    */
   async expire(holdId: string): Promise<'released' | 'ended' | 'not-yet'> {
     const outcome = await inTransaction(this.orm, async (em) => {
+      const goodId = await this.holdsRepository.goodOf(em, holdId);
+      if (goodId) await this.goodsRepository.load(em, goodId, { forUpdate: true });
       const hold = await this.holdsRepository.lock(em, holdId);
       if (!hold || hold.status !== 'active') return { result: 'ended' as const };
       if (!hold.due) return { result: 'not-yet' as const };
@@ -306,6 +340,15 @@ export class HoldsService implements OnModuleDestroy {
     this.timers.clear();
   }
 
+  /** A hold locked for ending, in the lock order of every stock path: its good first, then the hold. */
+  private async lockHold(em: EntityManager, holdId: string): Promise<{ hold: Hold; good: Good }> {
+    const goodId = await this.holdsRepository.goodOf(em, holdId);
+    if (!goodId) throw notFound('hold', holdId);
+    const good = await this.goodsRepository.load(em, goodId, { forUpdate: true });
+    return { hold: await this.loadHold(em, holdId), good };
+  }
+
+  /** The hold, locked; its good must already be locked by the caller. */
   private async loadHold(em: EntityManager, holdId: string): Promise<Hold> {
     const hold = await this.holdsRepository.lock(em, holdId);
     if (!hold) throw notFound('hold', holdId);
@@ -380,17 +423,4 @@ function ttlWithinWindow(good: Good, ttlSeconds: number): number {
   if (!good.mustBeGoneBy) return ttlSeconds;
   const untilGone = Math.floor((new Date(good.mustBeGoneBy).getTime() - Date.now()) / 1000);
   return Math.max(1, Math.min(ttlSeconds, untilGone));
-}
-
-/**
- * The refusal a reservation request meets: the service's own, or one of the database's
- * guards (a value it cannot take, a rule of the record), which retrying would only meet
- * again. Every refusal is answered with a rejection, never retried until dead-lettered.
- */
-function asRefusal(error: unknown): Refusal | undefined {
-  if (error instanceof Refusal) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('23')))
-    return new Refusal('validation', 'the request breaks a rule of the hold it would place');
-  return undefined;
 }

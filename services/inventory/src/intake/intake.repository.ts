@@ -13,6 +13,8 @@ export interface NewIntake {
   tareKg: number;
   provenance: Record<string, unknown>;
   collectionMode: string;
+  /** What of the net no good accounts for. */
+  unsortedKg: number;
   actor: Actor;
 }
 
@@ -29,6 +31,7 @@ export class IntakeRepository {
       tare_kg: intake.tareKg,
       provenance: JSON.stringify(intake.provenance),
       collection_mode: intake.collectionMode,
+      unsorted_kg: intake.unsortedKg,
       actor: JSON.stringify(intake.actor),
     } satisfies Insertable<IntakeTable>;
     // Written out rather than built, so that the statement reads `INSERT INTO intake` in

@@ -16,6 +16,7 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import type { Site } from '../sites/sites.repository.js';
 import { SitesService } from '../sites/sites.service.js';
 import { IntakeRepository } from './intake.repository.js';
+import { shareNet } from './weighed-mass.js';
 
 type RecordIntake = z.output<typeof RecordIntakeV1>;
 
@@ -52,6 +53,11 @@ export class IntakeService {
           'goods on a construction site are offered with lot.offer, not taken in',
         );
       }
+      // The report counts the net weighed, shared among the goods; refused before anything is written.
+      const weighed = shareNet(
+        cmd.grossWeightKg - cmd.tareKg,
+        cmd.goods.map((good) => good.weightKg),
+      );
       const intakeId = randomUUID();
       // One intake's events share a correlation: the request's, or the intake's own.
       const correlationId = currentWorkContext()?.correlationId ?? intakeId;
@@ -67,11 +73,19 @@ export class IntakeService {
         tareKg: cmd.tareKg,
         provenance: cmd.provenance,
         collectionMode: cmd.collectionMode,
+        unsortedKg: weighed.unsortedKg,
         actor: cmd.actor,
       });
       const goodIds: string[] = [];
       for (const [index, input] of cmd.goods.entries()) {
-        const good = await this.insertGood(em, site, intakeId, input, index);
+        const good = await this.insertGood(
+          em,
+          site,
+          intakeId,
+          input,
+          index,
+          weighed.goodsKg[index]!,
+        );
         goodIds.push(good.id);
         await this.ledger.move(em, {
           good,
@@ -81,7 +95,7 @@ export class IntakeService {
           reason: `intake ${intakeId} (${cmd.collectionMode})`,
           actor: cmd.actor,
           cause: { type: 'command', id: intakeId },
-          weightKg: input.weightKg ?? null,
+          weightKg: weighed.goodsKg[index]!,
           correlationId,
         });
       }
@@ -109,6 +123,7 @@ export class IntakeService {
     intakeId: string,
     input: IntakeGoodInput,
     index: number,
+    weighedKg: number,
   ): Promise<Good> {
     const id = randomUUID();
     const { kind, weightKg, ...description } = input;
@@ -129,6 +144,7 @@ export class IntakeService {
         make: item?.make ?? null,
         model: item?.model ?? null,
         weightKg: weightKg ?? null,
+        weighedKg,
       })
       .catch((error: unknown) => {
         if ((error as { code?: string }).code === '23505' && item) {

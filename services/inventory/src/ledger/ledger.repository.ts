@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Actor } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
 import { db } from '../database/schema.js';
@@ -37,6 +37,19 @@ export interface LedgerEntry {
   reason: string;
   actor: Actor;
   holdId: string | null;
+}
+
+/**
+ * The mass a movement carries: its quantity's share of the good's weighed mass, in proportion
+ * to the quantity the good entered stock with, to the gram. One expression, so that the tonnage
+ * report and a transformation's mass balance weigh a movement alike.
+ */
+export function movementMassKg(
+  weighedKg: Expression<string | null>,
+  quantity: Expression<string>,
+  initialQuantity: Expression<string>,
+): RawBuilder<string> {
+  return sql<string>`round(coalesce(${weighedKg}, 0) * ${quantity} / ${initialQuantity}, 3)`;
 }
 
 /** The stock balances and the append-only movements that change them. */
@@ -132,6 +145,24 @@ export class LedgerRepository {
       .limit(1)
       .executeTakeFirst();
     return row && { state: row.state, locationId: row.location_id };
+  }
+
+  /** The mass, in kilograms, that a movement of `quantity` of the good carries. */
+  async massOf(em: EntityManager, goodId: string, quantity: string): Promise<number> {
+    const row = await db(em)
+      .selectFrom('stock_movement as f')
+      .innerJoin('good as g', 'g.id', 'f.good_id')
+      .select((eb) =>
+        movementMassKg(eb.ref('g.weighed_kg'), eb.val(quantity), eb.ref('f.quantity'))
+          .$castTo<string>()
+          .as('kg'),
+      )
+      .where('f.good_id', '=', goodId)
+      .where('f.from_state', 'is', null)
+      .orderBy('f.id')
+      .limit(1)
+      .executeTakeFirst();
+    return Number(row?.kg ?? 0);
   }
 
   /** Every movement of the good, in the order it was written. */

@@ -78,6 +78,8 @@ export class LotsService {
         state: 'offered',
         description,
         weightKg: weightKg ?? null,
+        // Still on its site, unweighed: what the firm declares is the only mass known.
+        weighedKg: weightKg ?? null,
         availableFrom: cmd.availableFrom,
         mustBeGoneBy: cmd.mustBeGoneBy,
       });

@@ -91,6 +91,7 @@ export class TransformationsService {
     const inputKg = sum(cmd.inputs.map((i) => i.weightKg));
     const outputKg = sum(cmd.bales.map((b) => b.weightKg));
     assertMassBalance(inputKg, outputKg, cmd.lossKg);
+    let consumedKg = 0;
     for (const [index, input] of cmd.inputs.entries()) {
       const good = await this.ownGood(em, input.goodId, cmd.actor);
       if (good.kind !== 'bulk' || good.description['material'] !== 'cardboard') {
@@ -103,6 +104,7 @@ export class TransformationsService {
           `must equal the quantity consumed (${input.quantity} kg)`,
         );
       }
+      consumedKg += await this.ledgerRepository.massOf(em, good.id, input.quantity);
       await this.consume(
         em,
         good,
@@ -114,6 +116,7 @@ export class TransformationsService {
         cmd.kind,
       );
     }
+    const [balesMassKg] = conservedMass(consumedKg, [outputKg], cmd.lossKg);
     const bales = await this.createGood(em, cmd.kind, id, cmd.actor, {
       kind: 'bulk',
       organisationId: owner.organisationId,
@@ -124,6 +127,7 @@ export class TransformationsService {
       state: 'available',
       locationId: cmd.locationId,
       weightKg: outputKg,
+      weighedKg: balesMassKg!,
     });
     return {
       inputGoodIds: cmd.inputs.map((i) => i.goodId),
@@ -146,6 +150,11 @@ export class TransformationsService {
     assertMassBalance(cmd.donorWeightKg, outputKg, cmd.lossKg);
     const [balance] = await this.ledgerRepository.balances(em, donor.id);
     if (!balance) throw validation('donorId', `${describeGood(donor)} is not in stock`);
+    const partsMassKg = conservedMass(
+      await this.ledgerRepository.massOf(em, donor.id, '1'),
+      cmd.parts.map((p) => p.weightKg),
+      cmd.lossKg,
+    );
     await this.consume(em, donor, donor.state, 'scrapped', '1', id, cmd.actor, cmd.kind);
     const parts: string[] = [];
     for (const [index, part] of cmd.parts.entries()) {
@@ -160,6 +169,7 @@ export class TransformationsService {
           state: 'received',
           locationId: balance.locationId,
           weightKg: part.weightKg,
+          weighedKg: partsMassKg[index]!,
           serialNumber: `${donor.serialNumber}/P${index + 1}`,
           make: donor.make!,
           model: `${donor.model} — ${part.name}`,
@@ -257,6 +267,8 @@ export class TransformationsService {
       state: string;
       locationId: string;
       weightKg: number;
+      /** Its share of the mass its inputs carried into the transformation. */
+      weighedKg: number;
       serialNumber?: string;
       make?: string;
       model?: string;
@@ -278,7 +290,7 @@ export class TransformationsService {
       reason: `produced by transformation ${kind}`,
       actor,
       cause: { type: 'command', id: transformationId },
-      weightKg: good.weightKg,
+      weightKg: good.weighedKg,
     });
     return row.id;
   }
@@ -286,6 +298,23 @@ export class TransformationsService {
 
 function sum(values: number[]): number {
   return Math.round(values.reduce((a, b) => a + b, 0) * 1000) / 1000;
+}
+
+/**
+ * Nothing appears in a transformation: the outputs carry the mass their inputs carried in stock
+ * (their weighed mass, which may differ from the weights declared now by the scale's tolerance),
+ * shared in the proportions the transformation weighed, to the gram rounded down; the rest is
+ * its loss, so that the tonnage report's loss is the inputs' mass less the outputs', never
+ * negative.
+ */
+export function conservedMass(
+  consumedKg: number,
+  outputsKg: readonly number[],
+  lossKg: number,
+): number[] {
+  const consumed = Math.round(consumedKg * 1000);
+  const weighed = outputsKg.reduce((a, b) => a + b, 0) + lossKg;
+  return outputsKg.map((kg) => Math.floor((consumed * kg) / weighed) / 1000);
 }
 
 function assertMassBalance(inputKg: number, outputKg: number, lossKg: number): void {
