@@ -1,19 +1,23 @@
 import { z } from 'zod';
 import { Id, Instant } from './primitives.js';
 
+/** The roles of the people of the cluster, and of a service acting on its own. */
+export const ROLES = [
+  'operator',
+  'refurbisher',
+  'driver',
+  'firm',
+  'shop',
+  'beneficiary',
+  'coordinator',
+  'system',
+] as const;
+export type Role = (typeof ROLES)[number];
+
 /** Who caused a command or an event. Pseudonymous ids only: personal data never travels. */
 export const ActorSchema = z.strictObject({
   userId: z.string().min(1).max(128),
-  role: z.enum([
-    'operator',
-    'refurbisher',
-    'driver',
-    'firm',
-    'shop',
-    'beneficiary',
-    'coordinator',
-    'system',
-  ]),
+  role: z.enum(ROLES),
   organisationId: z.string().min(1).max(128).nullable(),
 });
 export type Actor = z.infer<typeof ActorSchema>;

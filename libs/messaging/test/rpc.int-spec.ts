@@ -79,7 +79,7 @@ let orm: MikroORM;
 
 @Controller()
 class ParcelHandlers {
-  @RpcHandler(WeighV1)
+  @RpcHandler(WeighV1, { roles: ['operator'] })
   async weigh(request: RpcRequest<typeof WeighV1>) {
     return inTransaction(orm, async (em) => {
       const parcelId = randomUUID();
@@ -93,12 +93,12 @@ class ParcelHandlers {
     });
   }
 
-  @RpcHandler(LabelV1)
+  @RpcHandler(LabelV1, { roles: ['operator'] })
   label() {
     return inTransaction(orm, () => Promise.resolve({ labelled: true }));
   }
 
-  @RpcHandler(BrokenWeighV1)
+  @RpcHandler(BrokenWeighV1, { roles: ['operator'] })
   brokenWeigh() {
     return inTransaction(orm, async (em) => {
       await em.execute('INSERT INTO test_parcel (id, seq, kg) VALUES (?, 0, 1)', [randomUUID()]);
@@ -106,12 +106,12 @@ class ParcelHandlers {
     });
   }
 
-  @RpcHandler(BrokenV1)
+  @RpcHandler(BrokenV1, { roles: ['operator'] })
   broken() {
     return { count: 'many' } as unknown as { count: number };
   }
 
-  @RpcHandler(RefuseV1)
+  @RpcHandler(RefuseV1, { roles: ['operator'] })
   refuse(): never {
     throw new Refusal('forbidden', 'not for you');
   }
@@ -327,6 +327,20 @@ describe(RpcServer.name, () => {
 
       expect((error as RpcError).body).toEqual({ code: 'internal', message: 'internal error' });
       expect(await parcels()).toBe(before);
+    });
+
+    it('should refuse a role the handler does not declare before reading anything else of the request', async () => {
+      const as = (role: string) => ({ userId: 'u-1', role, organisationId: 'org-1' });
+
+      const driver = await sut
+        .send(WeighV1.subject, { kg: -1, actor: as('driver') })
+        .catch((e: unknown) => e);
+      const operator = await sut
+        .send(WeighV1.subject, { kg: -1, actor: as('operator') })
+        .catch((e: unknown) => e);
+
+      expect((driver as RpcError).body).toMatchObject({ code: 'forbidden' });
+      expect((operator as RpcError).body).toMatchObject({ code: 'validation' });
     });
 
     it('should answer a refusal with its code', async () => {

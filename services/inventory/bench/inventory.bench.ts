@@ -96,7 +96,7 @@ async function shelfUnits(
         quantity: String(quantity),
         fromState,
         toState,
-        reason: 'bench',
+        reason: 'other',
       });
     }
     ids.push(goodId);

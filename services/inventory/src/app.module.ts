@@ -3,6 +3,8 @@ import type { DestinationStream } from 'pino';
 import { ServiceModule } from '@boucle/service';
 import { INVENTORY_CONFIG, type InventoryConfig } from './config/inventory.config.js';
 import { inventoryMigrations } from './database/migrations.js';
+import { CorrectionsModule } from './corrections/corrections.module.js';
+import { CustodyModule } from './custody/custody.module.js';
 import { GoodsModule } from './goods/goods.module.js';
 import { HOLDS_QUEUE } from './holds/holds.jobs.js';
 import { HoldsModule } from './holds/holds.module.js';
@@ -39,6 +41,8 @@ export class AppModule {
         LotsModule,
         TransformationsModule,
         ReportsModule,
+        CorrectionsModule,
+        CustodyModule,
       ],
       providers: [{ provide: INVENTORY_CONFIG, useValue: config }],
       exports: [INVENTORY_CONFIG],

@@ -198,7 +198,7 @@ export async function availableLot(
     quantity,
     fromState: 'stored',
     toState: 'available',
-    reason: 'sorted and priced',
+    reason: 'put-on-sale',
   });
   return goodId;
 }

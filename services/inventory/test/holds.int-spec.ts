@@ -134,7 +134,7 @@ describe(HoldsService.name, () => {
             quantity: '1',
             fromState: 'held',
             toState: 'available',
-            reason: 'sneaking past the hold',
+            reason: 'put-on-sale',
           }),
         ]);
         const rpcOutcomes = [outcomes[0], outcomes[1], outcomes[3]];

@@ -148,7 +148,7 @@ describe('stock ledger (property)', () => {
           quantity: String(c.quantity),
           fromState: c.from,
           toState: c.to,
-          reason: 'property',
+          reason: 'other',
         });
         return;
       case 'hold': {

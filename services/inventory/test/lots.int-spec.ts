@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { InventoryRpc, type Actor } from '@boucle/contracts';
 import { eventually } from '@boucle/testing';
+import { expireJobOptions, HOLDS_QUEUE } from '../src/holds/holds.jobs.js';
 import { divertJobOptions, LOTS_QUEUE } from '../src/lots/lots.jobs.js';
 import { LotsService } from '../src/lots/lots.service.js';
 import {
@@ -191,6 +192,216 @@ describe(LotsService.name, () => {
     });
   });
 
+  const eventsAbout = (aggregateId: string) =>
+    h.orm.em
+      .fork()
+      .execute<{ type: string; data: Record<string, unknown> }[]>(
+        `SELECT payload->>'type' AS type, payload->'data' AS data FROM messaging_outbox WHERE aggregate_id = ? ORDER BY id`,
+        [aggregateId],
+      );
+
+  /** When a delayed job is due to run, in ms since the epoch; undefined if there is none. */
+  const dueAt = async (queueName: string, jobId: string) => {
+    const job = await h.app.get<Queue>(getQueueToken(queueName)).getJob(jobId);
+    return job ? job.timestamp + (job.opts.delay ?? 0) : undefined;
+  };
+
+  const hold = (goodId: string, quantity: string, ttlSeconds = 7_200) =>
+    h.rpc.request(InventoryRpc.placeHold, {
+      actor: h.coordinator,
+      goodId,
+      quantity,
+      holderId: 'taker-1',
+      ttlSeconds,
+    });
+
+  const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+  describe('amendWindow', () => {
+    it('should cap a hold that would outlive a shortened window and move both jobs to the new mustBeGoneBy', async () => {
+      const { goodId } = await offer({ mustBeGoneBy: inMs(3_600_000) });
+      const { holdId } = await hold(goodId, '30');
+      const mustBeGoneBy = new Date(Math.ceil((Date.now() + 1_800_000) / 1000) * 1000);
+
+      const answer = await h.rpc.request(InventoryRpc.amendLotWindow, {
+        actor: firm,
+        goodId,
+        availableFrom: inMs(-3_600_000),
+        mustBeGoneBy: mustBeGoneBy.toISOString(),
+      });
+
+      expect(answer).toMatchObject({
+        goodId,
+        mustBeGoneBy: mustBeGoneBy.toISOString(),
+        cappedHoldIds: [holdId],
+      });
+      const { activeHolds } = await h.rpc.request(InventoryRpc.getGood, { actor: firm, goodId });
+      expect(activeHolds).toEqual([
+        expect.objectContaining({ holdId, expiresAt: mustBeGoneBy.toISOString() }),
+      ]);
+      // A second's leeway: each job's delay was counted from the moment it was added.
+      for (const due of [
+        await dueAt(LOTS_QUEUE, divertJobOptions(goodId, 0).jobId),
+        await dueAt(HOLDS_QUEUE, expireJobOptions(holdId, 0).jobId),
+      ]) {
+        expect(Math.abs(due! - mustBeGoneBy.getTime())).toBeLessThan(1_000);
+      }
+      expect(await eventsAbout(goodId)).toContainEqual({
+        type: 'inventory.lot.window-amended',
+        data: {
+          goodId,
+          availableFrom: answer.availableFrom,
+          mustBeGoneBy: mustBeGoneBy.toISOString(),
+          cappedHolds: [{ holdId, reservationId: null, expiresAt: mustBeGoneBy.toISOString() }],
+        },
+      });
+    });
+
+    it('should divert what nobody took at the amended mustBeGoneBy', async () => {
+      const { goodId } = await offer({ mustBeGoneBy: inMs(3_600_000) });
+
+      await h.rpc.request(InventoryRpc.amendLotWindow, {
+        actor: firm,
+        goodId,
+        availableFrom: inMs(-3_600_000),
+        mustBeGoneBy: inMs(1_500),
+      });
+
+      await eventually(async () => expect(await balances(goodId)).toEqual([['diverted', '84.5']]));
+    });
+
+    it('should not divert at the original mustBeGoneBy a lot whose window was extended', async () => {
+      const { goodId } = await offer({ mustBeGoneBy: inMs(3_600_000) });
+      const extended = new Date(Date.now() + 7_200_000);
+
+      await h.rpc.request(InventoryRpc.amendLotWindow, {
+        actor: firm,
+        goodId,
+        availableFrom: inMs(-3_600_000),
+        mustBeGoneBy: extended.toISOString(),
+      });
+
+      const due = await dueAt(LOTS_QUEUE, divertJobOptions(goodId, 0).jobId);
+      expect(Math.abs(due! - extended.getTime())).toBeLessThan(1_000);
+      expect(await h.app.get(LotsService).divertUntaken(goodId)).toBe('not-yet');
+    });
+
+    it.each([
+      ['a mustBeGoneBy in the past', () => ({ mustBeGoneBy: inMs(-60_000) })],
+      [
+        'a mustBeGoneBy before availableFrom',
+        () => ({ availableFrom: inMs(7_200_000), mustBeGoneBy: inMs(3_600_000) }),
+      ],
+    ])('should refuse %s, naming the field', async (_case, window) => {
+      const { goodId } = await offer();
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.amendLotWindow, {
+          actor: firm,
+          goodId,
+          availableFrom: inMs(-3_600_000),
+          ...window(),
+        }),
+      );
+      expect(error.code).toBe('validation');
+      expect(error.body.issues?.map((i) => i.path)).toContain('mustBeGoneBy');
+    });
+
+    it("should answer another member's lot as not found", async () => {
+      const { goodId } = await offer();
+      const other = firmUser(await h.member('construction-site'));
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.amendLotWindow, {
+          actor: other,
+          goodId,
+          availableFrom: inMs(-3_600_000),
+          mustBeGoneBy: inMs(7_200_000),
+        }),
+      );
+      expect(error.code).toBe('not-found');
+    });
+  });
+
+  describe('withdraw', () => {
+    it('should keep what was offered or held for the firm, end its holds as withdrawn and divert nothing', async () => {
+      const { goodId } = await offer();
+      const { holdId } = await hold(goodId, '30');
+
+      const answer = await h.rpc.request(InventoryRpc.withdrawLot, { actor: firm, goodId });
+
+      expect(answer).toEqual({ goodId, withdrawn: '84.5', releasedHoldIds: [holdId] });
+      expect(await balances(goodId)).toEqual([['withdrawn', '84.5']]);
+      const [row] = await h.orm.em
+        .fork()
+        .execute<{ status: string; end_reason: string }[]>(
+          'SELECT status, end_reason FROM hold WHERE id = ?',
+          [holdId],
+        );
+      expect(row).toEqual({ status: 'released', end_reason: 'withdrawn' });
+      expect(await eventsAbout(holdId)).toContainEqual({
+        type: 'inventory.hold.released',
+        data: expect.objectContaining({ holdId, goodId, reason: 'withdrawn' }),
+      });
+      expect(await eventsAbout(goodId)).toContainEqual({
+        type: 'inventory.lot.withdrawn',
+        data: { goodId, quantity: '84.5', unit: 'm2', releasedHoldIds: [holdId] },
+      });
+      expect(await dueAt(LOTS_QUEUE, divertJobOptions(goodId, 0).jobId)).toBeUndefined();
+
+      // Even should its job still run once the window closed, nothing is diverted.
+      await h.orm.em
+        .fork()
+        .execute(
+          "UPDATE good SET must_be_gone_by = now(), available_from = now() - interval '1 day' WHERE id = ?",
+          [goodId],
+        );
+      expect(await h.app.get(LotsService).divertUntaken(goodId)).toBe('nothing-left');
+      expect(await balances(goodId)).toEqual([['withdrawn', '84.5']]);
+    });
+
+    it('should refuse to withdraw, hold or amend a lot already withdrawn', async () => {
+      const { goodId } = await offer();
+      await h.rpc.request(InventoryRpc.withdrawLot, { actor: firm, goodId });
+
+      for (const attempt of [
+        h.rpc.request(InventoryRpc.withdrawLot, { actor: firm, goodId }),
+        h.rpc.request(InventoryRpc.amendLotWindow, {
+          actor: firm,
+          goodId,
+          availableFrom: inMs(-3_600_000),
+          mustBeGoneBy: inMs(7_200_000),
+        }),
+      ]) {
+        expect((await refusal(attempt)).code).toBe('invalid-transition');
+      }
+      expect((await refusal(hold(goodId, '1'))).code).toBe('insufficient-quantity');
+    });
+
+    it('should refuse a plain move to withdrawn, which would leave its holds in place', async () => {
+      const { goodId } = await offer();
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.moveGood, {
+          actor: h.coordinator,
+          goodId,
+          quantity: '84.5',
+          fromState: 'offered',
+          toState: 'withdrawn',
+          reason: 'collected',
+        }),
+      );
+      expect(error.code).toBe('invalid-transition');
+    });
+
+    it("should answer another member's lot as not found", async () => {
+      const { goodId } = await offer();
+      const other = firmUser(await h.member('construction-site'));
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.withdrawLot, { actor: other, goodId }),
+      );
+      expect(error.code).toBe('not-found');
+      expect(await balances(goodId)).toEqual([['offered', '84.5']]);
+    });
+  });
+
   describe('divert', () => {
     it('should refuse a plain move to diverted, which would report a route nobody recorded', async () => {
       const { goodId } = await offer();
@@ -202,7 +413,7 @@ describe(LotsService.name, () => {
           quantity: '84.5',
           fromState: 'offered',
           toState: 'diverted',
-          reason: 'taken away',
+          reason: 'collected',
         }),
       );
 

@@ -192,7 +192,7 @@ describe(QuarantineService.name, () => {
           quantity: '1',
           fromState: 'quarantined',
           toState: 'scrapped',
-          reason: 'skip the destination',
+          reason: 'scrapped',
         }),
       );
       expect(moved.body).toMatchObject({ code: 'invalid-transition', currentState: 'quarantined' });

@@ -512,7 +512,7 @@ describe(RefurbishmentService.name, () => {
         quantity: '1',
         fromState: 'received',
         toState: 'available',
-        reason: 'shortcut',
+        reason: 'put-on-sale',
       }),
     );
     expect(error.body).toMatchObject({ code: 'invalid-transition', currentState: 'received' });

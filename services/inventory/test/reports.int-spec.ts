@@ -72,7 +72,7 @@ describe(ReportsService.name, () => {
         quantity: '400',
         fromState,
         toState,
-        reason: 'to the brewery',
+        reason: 'delivered-to-producer',
       });
     await moveBottles('collected', 'washing');
     await h.rpc.request(InventoryRpc.recordTransformation, {
@@ -90,7 +90,7 @@ describe(ReportsService.name, () => {
       quantity: '980',
       fromState: 'available',
       toState: 'delivered',
-      reason: 'to the riding centre',
+      reason: 'delivered',
     });
 
     const report = await h.rpc.request(InventoryRpc.tonnageReport, {
@@ -321,7 +321,7 @@ describe(ReportsService.name, () => {
         quantity: '6',
         fromState: 'collected',
         toState: 'washing',
-        reason: 'batch',
+        reason: 'sent-to-washing',
       });
       await h.rpc.request(InventoryRpc.recordTransformation, {
         kind: 'washing',

@@ -231,11 +231,42 @@ describe(`${ReportsService.name} (property)`, () => {
           quantity,
           fromState,
           toState,
-          reason: 'property',
+          reason: 'other',
           ...(toLocationId ? { toLocationId } : {}),
         });
       const part = (quantity: string) =>
         String(Math.max(1, Math.floor((Number(quantity) * ((choice % 3) + 1)) / 3)));
+      // Now and then a correction: a new weighed mass, stock added, removed, lost or found.
+      if (choice % 7 === 6) {
+        const lost = at('lost');
+        const place = good.balances.find((b) => !['held', 'lost'].includes(b.state));
+        const correct = (c: Record<string, unknown>) =>
+          h.rpc.request(InventoryRpc.correctGood, {
+            actor,
+            goodId,
+            ...c,
+          } as RpcRequestInput<typeof InventoryRpc.correctGood>);
+        if (choice % 4 === 0)
+          await correct({ kind: 'weight', weighedKg: 1 + (choice % 30), reason: 'weighing-error' });
+        else if (lost)
+          await correct({ kind: 'found', quantity: good.kind === 'item' ? '1' : lost.quantity });
+        else if (place && choice % 4 === 1)
+          await correct({
+            kind: 'lost',
+            quantity: good.kind === 'item' ? '1' : part(place.quantity),
+            state: place.state,
+          });
+        else if (place)
+          await correct({
+            kind: 'quantity',
+            direction: choice % 4 === 2 ? 'add' : 'remove',
+            quantity: part(place.quantity),
+            state: place.state,
+            locationId: place.locationId,
+            reason: 'counting-error',
+          });
+        return;
+      }
 
       switch (good.kind) {
         case 'item': {
@@ -391,8 +422,10 @@ describe(`${ReportsService.name} (property)`, () => {
           const whole = await report(member, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
           expectIdentity(whole);
           expect(whole.stockStartTonnes).toBe(0);
-          // Returned aids come in again, under rows rounded to the kilogram.
-          const returned = whole.in.filter((r) => r.collectionMode === 'return');
+          // Returned aids and corrections come in again, under rows rounded to the kilogram.
+          const returned = whole.in.filter(
+            (r) => r.collectionMode === 'return' || r.collectionMode === 'correction',
+          );
           const beyondWeighed =
             grams(whole.inTonnes) -
             grams(returned.reduce((t, r) => t + r.tonnes, 0)) -

@@ -117,7 +117,8 @@ describe(TransformationsService.name, () => {
       quantity: '120',
       fromState: 'collected',
       toState: 'washing',
-      reason: 'batch 2026-11-23',
+      reason: 'sent-to-washing',
+      note: 'batch 2026-11-23',
     });
     const wrong = await refusal(
       h.rpc.request(InventoryRpc.recordTransformation, {

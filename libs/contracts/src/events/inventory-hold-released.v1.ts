@@ -16,6 +16,7 @@ export const InventoryHoldReleasedV1 = defineEvent({
     /**
      * `recalled` and `defect`: the aid was quarantined and leaves circulation. Added to v1
      * deliberately (a contract change): consumers treat any reason as the hold's end.
+     * `withdrawn`: the firm withdrew its lot's offer, added the same way.
      */
     reason: z.enum([
       'expired',
@@ -24,6 +25,7 @@ export const InventoryHoldReleasedV1 = defineEvent({
       'released-by-operator',
       'recalled',
       'defect',
+      'withdrawn',
     ]),
     reservationId: Id.nullable(),
   }),

@@ -187,6 +187,29 @@ export const RecordIntakeV1 = z
     message: 'must be less than grossWeightKg',
   });
 
+/**
+ * Why a good was moved, as the append-only ledger and the stock.moved event record it: a
+ * code from this list, never free text, which could carry a name that can never be erased.
+ * `other` for what the list lacks, said in the move's note.
+ */
+export const MOVE_REASONS = [
+  'collected',
+  'received',
+  'sorted',
+  'priced',
+  'cleaned',
+  'repaired',
+  'damaged',
+  'stored',
+  'put-on-sale',
+  'sent-to-washing',
+  'delivered-to-producer',
+  'delivered',
+  'scrapped',
+  'other',
+] as const;
+export type MoveReason = (typeof MOVE_REASONS)[number];
+
 export const MoveGoodV1 = z.strictObject({
   actor: ActorSchema,
   goodId: Id,
@@ -194,7 +217,12 @@ export const MoveGoodV1 = z.strictObject({
   fromState: z.string().min(1).max(50),
   toState: z.string().min(1).max(50),
   toLocationId: Id.optional(),
-  reason: z.string().trim().min(1).max(500),
+  reason: z.enum(MOVE_REASONS),
+  /**
+   * Free text for the record, kept beside the movement and never in the ledger or events,
+   * so that it can be erased on request. No personal data.
+   */
+  note: z.string().trim().min(1).max(2_000).optional(),
 });
 
 export const TriageV1 = z.strictObject({
@@ -315,6 +343,23 @@ export const DivertLotV1 = z.strictObject({
   goodId: Id,
   destination: Diversion,
 });
+
+/** The works moved: a new window for an offered lot; holds that would outlive it are cut to it. */
+export const AmendLotWindowV1 = z
+  .strictObject({
+    actor: ActorSchema,
+    goodId: Id,
+    availableFrom: InstantWithOffset,
+    /** Still in the future. */
+    mustBeGoneBy: InstantWithOffset,
+  })
+  .refine((c) => new Date(c.mustBeGoneBy) > new Date(c.availableFrom), {
+    path: ['mustBeGoneBy'],
+    message: 'must be after availableFrom',
+  });
+
+/** The firm keeps its lot after all: what is offered or held leaves the offer, its holds end. */
+export const WithdrawLotV1 = z.strictObject({ actor: ActorSchema, goodId: Id });
 
 /** A defective or recalled aid leaves circulation at once, whatever its live state; its holds end with the reason. */
 export const QuarantineItemV1 = z.strictObject({
@@ -595,6 +640,19 @@ export const DivertLotResultV1 = z.object({
   /** How much was diverted, in the lot's unit. */
   diverted: Quantity,
 });
+export const AmendLotWindowResultV1 = z.object({
+  goodId: Id,
+  availableFrom: Instant,
+  mustBeGoneBy: Instant,
+  /** Holds whose expiry was brought forward to the new `mustBeGoneBy`. */
+  cappedHoldIds: z.array(Id),
+});
+export const WithdrawLotResultV1 = z.object({
+  goodId: Id,
+  /** How much left the offer, in the lot's unit. */
+  withdrawn: Quantity,
+  releasedHoldIds: z.array(Id),
+});
 
 export const RecordTransformationResultV1 = z.object({
   transformationId: Id,
@@ -641,6 +699,92 @@ export const TonnageReportResultV1 = z.object({
   outTonnes: z.number(),
   stockStartTonnes: z.number(),
   stockEndTonnes: z.number(),
+});
+
+const StateName = z.string().min(1).max(50);
+
+/**
+ * A mistake is corrected by a new record, never an edit (the ledger is append-only): stock
+ * added or removed at a place, stock lost (and found again), or the good's weighed mass. The
+ * reason is a code, never free text: the ledger can never be erased.
+ */
+export const CorrectGoodV1 = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('quantity'),
+    actor: ActorSchema,
+    goodId: Id,
+    direction: z.enum(['add', 'remove']),
+    quantity: Quantity,
+    state: StateName,
+    locationId: Id,
+    reason: z.enum(['counting-error', 'estimate-settled', 'weighing-error']),
+  }),
+  z.strictObject({
+    kind: z.literal('weight'),
+    actor: ActorSchema,
+    goodId: Id,
+    /** The good's whole weighed mass as it should have been recorded. */
+    weighedKg: KilogramsOrZero,
+    reason: z.enum(['weighing-error', 'estimate-settled']),
+  }),
+  z.strictObject({
+    kind: z.literal('lost'),
+    actor: ActorSchema,
+    goodId: Id,
+    quantity: Quantity,
+    state: StateName,
+    /** Where it was; the one place it is in that state when omitted. */
+    locationId: Id.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('found'),
+    actor: ActorSchema,
+    goodId: Id,
+    quantity: Quantity,
+    /** Where it was found; where it was lost when omitted. It goes back to the state it was lost in. */
+    locationId: Id.optional(),
+  }),
+]);
+
+/** The same state, another location of the same member (another of its sites included). */
+export const RelocateGoodV1 = z.strictObject({
+  actor: ActorSchema,
+  goodId: Id,
+  quantity: Quantity,
+  state: StateName,
+  /** The one place it is in that state when omitted. */
+  fromLocationId: Id.optional(),
+  toLocationId: Id,
+});
+
+/**
+ * Custody of a whole good passes to another member, both sides named: the giver (or the
+ * coordinator) sends it to a location of the receiving member, which owns it from then on.
+ */
+export const TransferGoodV1 = z.strictObject({
+  actor: ActorSchema,
+  goodId: Id,
+  toOrganisationId: Id,
+  toLocationId: Id,
+});
+
+export const CorrectGoodResultV1 = z.object({
+  correctionId: Id,
+  goodId: Id,
+  /** The movement appended; null for a weight correction. */
+  movementId: MovementId.nullable(),
+  /** The good's state afterwards. */
+  state: z.string(),
+  /** Its weighed mass afterwards, in kilograms. */
+  weighedKg: z.number().nullable(),
+});
+export const RelocateGoodResultV1 = z.object({ movementId: MovementId });
+export const TransferGoodResultV1 = z.object({
+  transferId: Id,
+  goodId: Id,
+  fromOrganisationId: Id,
+  toOrganisationId: Id,
+  movementIds: z.array(MovementId),
 });
 
 /**
@@ -884,6 +1028,24 @@ export const InventoryRpc = {
     request: DivertLotV1,
     response: DivertLotResultV1,
   }),
+  amendLotWindow: defineCommand({
+    service: 'inventory',
+    aggregate: 'lot',
+    verb: 'amend-window',
+    description:
+      "Moves an offered lot's availability window; holds that would outlive the new one are cut to it.",
+    request: AmendLotWindowV1,
+    response: AmendLotWindowResultV1,
+  }),
+  withdrawLot: defineCommand({
+    service: 'inventory',
+    aggregate: 'lot',
+    verb: 'withdraw',
+    description:
+      'Withdraws an offered lot: the firm keeps what was offered or held, its holds end and nothing is diverted.',
+    request: WithdrawLotV1,
+    response: WithdrawLotResultV1,
+  }),
   recordTransformation: defineCommand({
     service: 'inventory',
     aggregate: 'transformation',
@@ -900,5 +1062,32 @@ export const InventoryRpc = {
     description: 'Reports the tonnes taken in and sent out over a period, by flow and destination.',
     request: TonnageReportV1,
     response: TonnageReportResultV1,
+  }),
+  correctGood: defineCommand({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'correct',
+    description:
+      'Corrects a mistake with a new record and a reason code: stock added or removed at a place, lost or found, or the weighed mass.',
+    request: CorrectGoodV1,
+    response: CorrectGoodResultV1,
+  }),
+  relocateGood: defineCommand({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'relocate',
+    description:
+      'Moves some of a good to another location of its member (another site included), in the same state.',
+    request: RelocateGoodV1,
+    response: RelocateGoodResultV1,
+  }),
+  transferGood: defineCommand({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'transfer',
+    description:
+      'Passes custody of a good to another member, at one of its locations; the good keeps its identity and passport.',
+    request: TransferGoodV1,
+    response: TransferGoodResultV1,
   }),
 } as const;

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
 import {
+  ActorSchema,
   RPC_HEADERS,
+  type Role,
   type RpcDefinition,
   type RpcRequest,
   type RpcResponse,
@@ -28,22 +30,57 @@ type Handler<TDef extends RpcDefinition> = (
  *   @RpcHandler(InventoryRpc.placeHold)
  *   place(request: RpcRequest<typeof InventoryRpc.placeHold>) { return this.holds.place(request); }
  */
-export function RpcHandler<TDef extends RpcDefinition>(def: TDef) {
+export function RpcHandler<TDef extends RpcDefinition>(def: TDef, access: RpcAccess) {
   return <THandler extends Handler<TDef>>(
     target: object,
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<THandler>,
   ): void => {
     const handle = descriptor.value!;
+    const roles = new Set<Role>(access.roles);
     descriptor.value = async function (this: unknown, data: unknown) {
       try {
+        assertRoleAllowed(def, roles, data);
         return await answer(def, data, (request) => handle.call(this, request));
       } catch (error) {
         throw new RpcException(boundedErrorBody(refusalBody(error, def.subject)));
       }
     } as unknown as THandler;
     MessagePattern(def.subject)(target, key, descriptor);
+    Reflect.defineMetadata(
+      RPC_HANDLER_METADATA,
+      { definition: def, roles: [...access.roles] } satisfies RpcHandlerMetadata,
+      descriptor.value,
+    );
   };
+}
+
+/**
+ * Who may call a handler, by role; which objects of theirs is the service's own rule
+ * (another member's object is answered as not found). Declared on every handler, so
+ * that the permission table is read off the handlers and no handler is left without one.
+ */
+export interface RpcAccess {
+  roles: readonly Role[];
+}
+
+export const RPC_HANDLER_METADATA = 'boucle:rpc-handler';
+
+export interface RpcHandlerMetadata {
+  definition: RpcDefinition;
+  roles: Role[];
+}
+
+/** Refused before anything else of the request is read: a role that may not call it learns nothing. */
+function assertRoleAllowed(def: RpcDefinition, roles: ReadonlySet<Role>, data: unknown): void {
+  const actor = ActorSchema.safeParse((data as { actor?: unknown } | null)?.actor);
+  // An actor that is not one is the request's validation error, reported with the others.
+  if (actor.success && !roles.has(actor.data.role)) {
+    throw new Refusal(
+      'forbidden',
+      `${def.subject} is for ${[...roles].join(', ')}; ${actor.data.userId} is ${actor.data.role}`,
+    );
+  }
 }
 
 async function answer<TDef extends RpcDefinition>(

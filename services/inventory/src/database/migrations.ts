@@ -2,10 +2,12 @@ import type { NamedMigration } from '@boucle/database';
 import { messagingMigrations } from '@boucle/messaging';
 import { InventoryInitial } from './initial.migration.js';
 import { InventoryLotsTransformations } from './lots-transformations.migration.js';
+import { InventoryLotWindowsReasons } from './lot-windows-reasons.migration.js';
 import { InventoryDeviceModelVersions } from './device-model-versions.migration.js';
 import { InventoryMedicalAidRules } from './medical-aid-rules.migration.js';
 import { InventoryQuarantineRecall } from './quarantine-recall.migration.js';
 import { InventoryTonnageAccounting } from './tonnage-accounting.migration.js';
+import { InventoryCorrectionsTransfers } from './corrections-transfers.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
 export const inventoryMigrations: readonly NamedMigration[] = [
@@ -16,4 +18,6 @@ export const inventoryMigrations: readonly NamedMigration[] = [
   { name: 'Inventory20261201020000DeviceModelVersions', class: InventoryDeviceModelVersions },
   { name: 'Inventory20261201030000QuarantineRecall', class: InventoryQuarantineRecall },
   { name: 'Inventory20261201040000TonnageAccounting', class: InventoryTonnageAccounting },
+  { name: 'Inventory20261201050000CorrectionsTransfers', class: InventoryCorrectionsTransfers },
+  { name: 'Inventory20261201060000LotWindowsReasons', class: InventoryLotWindowsReasons },
 ];

@@ -5,7 +5,7 @@ import type { EntityManager } from '@boucle/database';
 /*
  * The inventory tables as the migrations create them (initial.migration.ts,
  * lots-transformations.migration.ts, medical-aid-rules.migration.ts,
- * quarantine-recall.migration.ts), for Kysely: a column renamed or dropped there
+ * quarantine-recall.migration.ts, corrections-transfers.migration.ts), for Kysely: a column renamed or dropped there
  * and not here, or used with the wrong type in a repository, fails the type-check.
  * Keep the two in step by hand; a migration that changes a table changes this file.
  *
@@ -243,6 +243,53 @@ export interface ScrappingTable {
   scrapped_at: Generated<Timestamp>;
 }
 
+export type CorrectionKind = 'quantity' | 'weight' | 'lost' | 'found';
+export type CorrectionReason =
+  'weighing-error' | 'estimate-settled' | 'counting-error' | 'lost' | 'found';
+
+/** A correction (corrections-transfers.migration.ts): a movement of its own, or a new weighed mass. */
+export interface CorrectionTable {
+  id: string;
+  good_id: string;
+  organisation_id: string;
+  kind: CorrectionKind;
+  reason: CorrectionReason;
+  movement_id: string | null;
+  weighed_kg_before: Numeric | null;
+  weighed_kg_after: Numeric | null;
+  held_kg_delta: Numeric | null;
+  last_movement_id: string | null;
+  actor: Json<Actor>;
+  recorded_at: Generated<Timestamp>;
+}
+
+/** Custody of a good passing from one member to another. */
+export interface TransferTable {
+  id: string;
+  good_id: string;
+  from_organisation_id: string;
+  to_organisation_id: string;
+  to_site_id: string;
+  actor: Json<Actor>;
+  transferred_at: Generated<Timestamp>;
+}
+
+export interface TransferMovementTable {
+  movement_id: string;
+  transfer_id: string;
+}
+
+/**
+ * What a person wrote about a plain move, kept outside the append-only ledger
+ * (lot-windows-reasons.migration.ts). Erasure on request deletes this row; the movement stays.
+ */
+export interface MovementNoteTable {
+  movement_id: string;
+  note: string;
+  actor: Json<Actor>;
+  written_at: Generated<Timestamp>;
+}
+
 export interface InventoryDatabase {
   organisation: OrganisationTable;
   site: SiteTable;
@@ -254,6 +301,7 @@ export interface InventoryDatabase {
   good: GoodTable;
   stock_balance: StockBalanceTable;
   stock_movement: StockMovementTable;
+  movement_note: MovementNoteTable;
   hold: HoldTable;
   refurbishment_record: RefurbishmentRecordTable;
   diversion: DiversionTable;
@@ -261,6 +309,9 @@ export interface InventoryDatabase {
   recall: RecallTable;
   quarantine: QuarantineTable;
   scrapping: ScrappingTable;
+  correction: CorrectionTable;
+  transfer: TransferTable;
+  transfer_movement: TransferMovementTable;
 }
 
 /**

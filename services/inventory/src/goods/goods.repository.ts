@@ -228,6 +228,21 @@ export class GoodsRepository {
     }));
   }
 
+  /** A move's free-text note, beside its movement and out of the ledger: erasure deletes this row. */
+  async insertMovementNote(
+    em: EntityManager,
+    note: { movementId: string; note: string; actor: Actor },
+  ): Promise<void> {
+    await db(em)
+      .insertInto('movement_note')
+      .values({
+        movement_id: note.movementId,
+        note: note.note,
+        actor: JSON.stringify(note.actor),
+      })
+      .execute();
+  }
+
   async insertRecall(em: EntityManager, recall: NewRecall): Promise<{ issuedAt: string }> {
     const row = await db(em)
       .insertInto('recall')

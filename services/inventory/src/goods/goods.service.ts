@@ -76,10 +76,17 @@ export class GoodsService {
         quantity: cmd.quantity,
         from: { state: cmd.fromState, locationId: source.locationId },
         to: { state: cmd.toState, locationId: toLocationId },
+        // A code only: what the person wrote goes to the note, which can be erased.
         reason: cmd.reason,
         actor: cmd.actor,
         cause: { type: 'command', id: randomUUID() },
       });
+      if (cmd.note)
+        await this.goodsRepository.insertMovementNote(em, {
+          movementId,
+          note: cmd.note,
+          actor: cmd.actor,
+        });
       return { movementId };
     });
   }

@@ -20,7 +20,8 @@ interface Lifecycle {
 }
 
 /**
- * The lifecycles of the four kinds of goods (DESIGN.md). Every change of state is
+ * The lifecycles of the four kinds of goods (DESIGN.md). Every kind may be `lost`, only by a
+ * correction, which also finds it again (back to the state it was lost in). Every change of state is
  * a ledger movement checked against these tables, so an illegal transition is
  * refused with the current state and the allowed ones.
  */
@@ -42,6 +43,7 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       quarantined: ['refurbishing', 'scrapped'],
       'parts-donor': ['scrapped'],
       scrapped: [],
+      lost: [],
     },
     guarded: new Set([
       'triaged',
@@ -54,6 +56,7 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       'handed-over',
       'returned',
       'quarantined',
+      'lost',
     ]),
     // Out of quarantine only by refurbishing again (a new cycle) or scrapping with its destination.
     leftOnlyByCommand: new Set(['quarantined']),
@@ -62,16 +65,20 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
   },
   lot: {
     next: {
-      offered: ['held', 'collected', 'diverted'],
+      // Withdrawn: the firm kept it (lot.withdraw); it stays the firm's stock, off the offer.
+      offered: ['held', 'collected', 'diverted', 'withdrawn'],
       collected: ['stored'],
       stored: ['available', 'diverted'],
       available: ['held', 'diverted'],
       held: ['offered', 'available', 'handed-over'],
       'handed-over': [],
       diverted: [],
+      withdrawn: [],
+      lost: [],
     },
-    // Diverted only by lot.divert or the window's end, which record the route.
-    guarded: new Set(['held', 'handed-over', 'diverted']),
+    // Diverted only by lot.divert or the window's end, which record the route; withdrawn only
+    // by lot.withdraw, which ends the offer's holds.
+    guarded: new Set(['held', 'handed-over', 'diverted', 'withdrawn', 'lost']),
     holdable: new Set(['offered', 'available']),
     handedOver: 'handed-over',
   },
@@ -85,9 +92,10 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       held: ['available', 'delivered'],
       delivered: [],
       broken: [],
+      lost: [],
     },
     // Washed and broken only through a washing batch, whose counts add up.
-    guarded: new Set(['held', 'washed', 'broken']),
+    guarded: new Set(['held', 'washed', 'broken', 'lost']),
     holdable: new Set(['available']),
     handedOver: 'delivered',
   },
@@ -98,9 +106,10 @@ export const LIFECYCLES: Readonly<Record<GoodKind, Lifecycle>> = {
       available: ['held', 'delivered'],
       held: ['available', 'delivered'],
       delivered: [],
+      lost: [],
     },
     // Transformed only by a transformation, with its outputs and mass balance.
-    guarded: new Set(['held', 'transformed']),
+    guarded: new Set(['held', 'transformed', 'lost']),
     holdable: new Set(['available']),
     handedOver: 'delivered',
   },

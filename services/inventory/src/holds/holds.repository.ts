@@ -114,16 +114,45 @@ export class HoldsRepository {
       .execute();
   }
 
-  /** The good's active holds, oldest first. */
-  async activeIds(em: EntityManager, goodId: string): Promise<string[]> {
+  /** The good's active holds, oldest first; only those held from `fromState` when given. */
+  async activeIds(em: EntityManager, goodId: string, fromState?: string): Promise<string[]> {
     const rows = await db(em)
       .selectFrom('hold')
       .select('id')
       .where('good_id', '=', goodId)
       .where('status', '=', 'active')
+      .$if(fromState !== undefined, (q) => q.where('from_state', '=', fromState!))
       .orderBy('created_at')
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Brings forward to `until` the expiry of the good's active holds that would outlive it;
+   * returns them with their new expiry in ms, rounded up like `insert`'s.
+   */
+  async capExpiry(
+    em: EntityManager,
+    goodId: string,
+    until: string,
+  ): Promise<{ id: string; reservationId: string | null; expiresMs: number }[]> {
+    const rows = await db(em)
+      .updateTable('hold')
+      .set({ expires_at: until })
+      .where('good_id', '=', goodId)
+      .where('status', '=', 'active')
+      .where('expires_at', '>', until)
+      .returning([
+        'id',
+        'reservation_id',
+        sql<string>`ceil(extract(epoch FROM expires_at) * 1000)::bigint::text`.as('expiresMs'),
+      ])
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      reservationId: r.reservation_id,
+      expiresMs: Number(r.expiresMs),
+    }));
   }
 
   /** Active holds past their expiry, the longest overdue first. */

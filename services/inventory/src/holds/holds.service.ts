@@ -256,6 +256,55 @@ export class HoldsService implements OnModuleDestroy {
     return holdIds;
   }
 
+  /**
+   * A withdrawn offer ends the holds placed on it (those held from `offered`), in the caller's
+   * transaction, each released with the reason `withdrawn` and its quantity put back on offer
+   * (whence the withdrawal takes it). The caller has locked the good.
+   */
+  async endForWithdrawal(em: EntityManager, goodId: string, actor: Actor): Promise<string[]> {
+    const holdIds = await this.holdsRepository.activeIds(em, goodId, 'offered');
+    for (const holdId of holdIds)
+      await this.end(em, await this.loadHold(em, holdId), 'released', 'withdrawn', actor);
+    return holdIds;
+  }
+
+  /** The ids of the good's active holds placed on its offer (held from `offered`). */
+  activeOnOffer(em: EntityManager, goodId: string): Promise<string[]> {
+    return this.holdsRepository.activeIds(em, goodId, 'offered');
+  }
+
+  /**
+   * A lot's window was shortened: its holds that would outlive the new `mustBeGoneBy` now
+   * expire at it (as `ttlWithinWindow` caps a new hold), in the caller's transaction. They
+   * are capped rather than ended, so that a taker may still collect before the new date.
+   * The caller has locked the good; `rescheduleExpiry` once committed.
+   */
+  async capToWindow(
+    em: EntityManager,
+    goodId: string,
+    mustBeGoneBy: string,
+  ): Promise<{ holdId: string; reservationId: string | null; expiresAt: string }[]> {
+    const capped = await this.holdsRepository.capExpiry(em, goodId, mustBeGoneBy);
+    return capped.map((c) => ({
+      holdId: c.id,
+      reservationId: c.reservationId,
+      expiresAt: new Date(c.expiresMs).toISOString(),
+    }));
+  }
+
+  /**
+   * Once committed: the capped holds' jobs fire at their new expiry. BullMQ's `add` with an
+   * existing job id leaves the delayed job as it was, so the old one is removed first; should
+   * that fail (the job is running), it finds the hold not due or ended, and the sweep backs it.
+   */
+  async rescheduleExpiry(holds: readonly { holdId: string; expiresAt: string }[]): Promise<void> {
+    for (const { holdId, expiresAt } of holds) {
+      this.cancelTimer(holdId);
+      await this.queue.remove(expireJobOptions(holdId, 0).jobId).catch(() => undefined);
+      await this.scheduleExpiry(holdId, new Date(expiresAt));
+    }
+  }
+
   /** Once the quarantine committed: its holds' timers and jobs have nothing left to do. */
   async forgetEnded(holdIds: readonly string[]): Promise<void> {
     for (const holdId of holdIds) {

@@ -3,6 +3,7 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../config/inventory.config.js';
 import { GoodsModule } from '../goods/goods.module.js';
+import { HoldsModule } from '../holds/holds.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { LotsHandlers } from './lots.handlers.js';
@@ -28,7 +29,13 @@ class LotsSweepSchedule implements OnApplicationBootstrap {
 }
 
 @Module({
-  imports: [BullModule.registerQueue({ name: LOTS_QUEUE }), SitesModule, GoodsModule, LedgerModule],
+  imports: [
+    BullModule.registerQueue({ name: LOTS_QUEUE }),
+    SitesModule,
+    GoodsModule,
+    LedgerModule,
+    HoldsModule,
+  ],
   controllers: [LotsHandlers],
   providers: [LotsService, LotsRepository, LotsProcessor, LotsSweepSchedule],
   // Its queue, for the queue depth on /metrics.

@@ -53,6 +53,19 @@ export class LotsRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The lot's new window, as the database's clock will judge it. */
+  async amendWindow(
+    em: EntityManager,
+    goodId: string,
+    window: { availableFrom: string; mustBeGoneBy: string },
+  ): Promise<void> {
+    await db(em)
+      .updateTable('good')
+      .set({ available_from: window.availableFrom, must_be_gone_by: window.mustBeGoneBy })
+      .where('id', '=', goodId)
+      .execute();
+  }
+
   async insertDiversion(em: EntityManager, diversion: NewDiversion): Promise<void> {
     await db(em)
       .insertInto('diversion')

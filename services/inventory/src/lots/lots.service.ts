@@ -6,17 +6,22 @@ import type { z } from 'zod';
 import {
   InventoryLotDivertedV1,
   InventoryLotOfferedV1,
+  InventoryLotWindowAmendedV1,
+  InventoryLotWithdrawnV1,
   type Actor,
+  type AmendLotWindowV1,
   type DivertLotV1,
   type OfferLotV1,
+  type WithdrawLotV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
 import { jobCorrelation } from '@boucle/service';
 import { assertActsFor, assertRole, SYSTEM_ACTOR } from '../common/actor.js';
-import { Refusal, validation } from '../common/errors.js';
+import { invalidTransition, Refusal, validation } from '../common/errors.js';
 import type { Good } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
+import { HoldsService } from '../holds/holds.service.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService, normalise } from '../ledger/ledger.service.js';
 import { SitesService } from '../sites/sites.service.js';
@@ -42,6 +47,7 @@ export class LotsService {
     private readonly goodsRepository: GoodsRepository,
     private readonly ledgerRepository: LedgerRepository,
     private readonly ledger: LedgerService,
+    private readonly holds: HoldsService,
     @InjectQueue(LOTS_QUEUE) private readonly queue: Queue<DivertUntakenPayload>,
   ) {}
 
@@ -88,7 +94,8 @@ export class LotsService {
         quantity: cmd.quantity,
         from: null,
         to: { state: 'offered', locationId: cmd.locationId },
-        reason: `offered from ${site.name} until ${cmd.mustBeGoneBy}`,
+        // Ids and codes only: a site's name or a facility is typed by people, and the ledger is never erased.
+        reason: `offered from site ${site.id}`,
         actor: cmd.actor,
         cause: { type: 'command', id },
         weightKg: weightKg ?? null,
@@ -112,16 +119,90 @@ export class LotsService {
       );
       return { goodId: id };
     });
-    await this.queue
-      .add(
-        LotJob.divertUntaken,
-        { goodId, ...jobCorrelation() },
-        divertJobOptions(goodId, new Date(cmd.mustBeGoneBy).getTime() - Date.now()),
-      )
-      .catch((error: unknown) =>
-        this.logger.error(`could not schedule the diversion of lot ${goodId}: ${String(error)}`),
-      );
+    await this.scheduleDiversion(goodId, cmd.mustBeGoneBy);
     return { goodId };
+  }
+
+  /**
+   * The works moved: the lot gets a new window and its diversion job follows `mustBeGoneBy`.
+   * Holds that would outlive the new window expire at it (capped, not ended: a taker may
+   * still collect in time); holders learn it from the event, which lists them.
+   */
+  async amendWindow(cmd: z.output<typeof AmendLotWindowV1>): Promise<{
+    goodId: string;
+    availableFrom: string;
+    mustBeGoneBy: string;
+    cappedHoldIds: string[];
+  }> {
+    assertRole(cmd.actor, ['firm', 'operator'], "amending a lot's window");
+    if (new Date(cmd.mustBeGoneBy) <= new Date())
+      throw validation('mustBeGoneBy', 'must be in the future');
+    const availableFrom = new Date(cmd.availableFrom).toISOString();
+    const mustBeGoneBy = new Date(cmd.mustBeGoneBy).toISOString();
+    const answer = await inTransaction(this.orm, async (em) => {
+      const good = await this.lockOpenOffer(em, cmd.goodId, cmd.actor, 'amended');
+      await this.lotsRepository.amendWindow(em, good.id, { availableFrom, mustBeGoneBy });
+      const cappedHolds = await this.holds.capToWindow(em, good.id, mustBeGoneBy);
+      await recordEvent(
+        em,
+        InventoryLotWindowAmendedV1,
+        { goodId: good.id, availableFrom, mustBeGoneBy, cappedHolds },
+        { actor: cmd.actor },
+      );
+      return {
+        goodId: good.id,
+        availableFrom,
+        mustBeGoneBy,
+        cappedHoldIds: cappedHolds.map((c) => c.holdId),
+      };
+    });
+    // After the commit: a job must never follow a window that was rolled back. A retried
+    // command answered from the command log reschedules to the same window, harmlessly.
+    await this.scheduleDiversion(answer.goodId, answer.mustBeGoneBy, { replace: true });
+    await this.holds.rescheduleExpiry(
+      answer.cappedHoldIds.map((holdId) => ({ holdId, expiresAt: answer.mustBeGoneBy })),
+    );
+    return answer;
+  }
+
+  /**
+   * The firm keeps its lot: its holds end (reason `withdrawn`, their quantity back on offer),
+   * then everything offered becomes `withdrawn`, still the firm's stock on its site (the
+   * tonnage report keeps counting it as held), and the diversion job finds nothing to divert.
+   */
+  async withdraw(
+    cmd: z.output<typeof WithdrawLotV1>,
+  ): Promise<{ goodId: string; withdrawn: string; releasedHoldIds: string[] }> {
+    assertRole(cmd.actor, ['firm', 'operator'], 'withdrawing a lot');
+    const answer = await inTransaction(this.orm, async (em) => {
+      const good = await this.lockOpenOffer(em, cmd.goodId, cmd.actor, 'withdrawn');
+      const releasedHoldIds = await this.holds.endForWithdrawal(em, good.id, cmd.actor);
+      let total = 0;
+      for (const balance of await this.ledgerRepository.balances(em, good.id, 'offered')) {
+        await this.ledger.move(em, {
+          good,
+          quantity: balance.quantity,
+          from: { state: 'offered', locationId: balance.locationId },
+          to: { state: 'withdrawn', locationId: balance.locationId },
+          reason: 'offer withdrawn',
+          actor: cmd.actor,
+          cause: { type: 'command', id: good.id },
+        });
+        total += Number(balance.quantity);
+      }
+      const withdrawn = normalise(total.toFixed(3));
+      await recordEvent(
+        em,
+        InventoryLotWithdrawnV1,
+        { goodId: good.id, quantity: withdrawn, unit: good.unit, releasedHoldIds },
+        { actor: cmd.actor },
+      );
+      return { goodId: good.id, withdrawn, releasedHoldIds };
+    });
+    await this.holds.forgetEnded(answer.releasedHoldIds);
+    // The job would find nothing offered; removed so that it does not linger until then.
+    await this.queue.remove(divertJobOptions(cmd.goodId, 0).jobId).catch(() => undefined);
+    return answer;
   }
 
   /** The firm diverts what is still offered (say the works moved forward). */
@@ -157,6 +238,53 @@ export class LotsService {
     return diverted;
   }
 
+  /**
+   * The lot, locked, whose offer is still open: a lot offered from a site, its window not yet
+   * closed by the database's clock, with something still offered or held on the offer.
+   */
+  private async lockOpenOffer(
+    em: EntityManager,
+    goodId: string,
+    actor: Actor,
+    verb: 'amended' | 'withdrawn',
+  ): Promise<Good> {
+    const good = await this.goodsRepository.load(em, goodId, { forUpdate: true });
+    assertActsFor(actor, good.organisationId, `good ${good.id}`);
+    if (good.kind !== 'lot' || !good.mustBeGoneBy)
+      throw validation('goodId', `good ${good.id} is not a lot offered from a site`);
+    if (await this.lotsRepository.isPastWindow(em, good.id)) {
+      throw new Refusal(
+        'invalid-transition',
+        `lot ${good.id} had to be gone by ${new Date(good.mustBeGoneBy).toISOString()}: its offer can no longer be ${verb}`,
+        { currentState: good.state, allowedStates: [] },
+      );
+    }
+    const onOffer = await this.ledgerRepository.balances(em, good.id, 'offered');
+    const heldFromOffer = await this.holds.activeOnOffer(em, good.id);
+    if (onOffer.length === 0 && heldFromOffer.length === 0)
+      throw invalidTransition(`lot ${good.id}`, good.state, verb, []);
+    return good;
+  }
+
+  /**
+   * The diversion job at `mustBeGoneBy`. BullMQ's `add` with the id of a delayed job leaves
+   * that job as it was, so a new window removes it first; should the removal fail (the job is
+   * running), the job checks the database's window and the sweep backs it.
+   */
+  private async scheduleDiversion(
+    goodId: string,
+    mustBeGoneBy: string,
+    { replace = false } = {},
+  ): Promise<void> {
+    const options = divertJobOptions(goodId, new Date(mustBeGoneBy).getTime() - Date.now());
+    try {
+      if (replace) await this.queue.remove(options.jobId);
+      await this.queue.add(LotJob.divertUntaken, { goodId, ...jobCorrelation() }, options);
+    } catch (error) {
+      this.logger.error(`could not schedule the diversion of lot ${goodId}: ${String(error)}`);
+    }
+  }
+
   private async divertOffered(
     em: EntityManager,
     good: Good,
@@ -175,7 +303,8 @@ export class LotsService {
         quantity: balance.quantity,
         from: { state: 'offered', locationId: balance.locationId },
         to: { state: 'diverted', locationId: balance.locationId },
-        reason: `${automatic ? 'not taken in time: ' : ''}${destination.route} at ${destination.facility}`,
+        // The facility is recorded with the diversion, outside the append-only ledger.
+        reason: `${automatic ? 'not taken in time: ' : ''}diverted to ${destination.route}`,
         actor,
         cause: { type: automatic ? 'job' : 'command', id: good.id },
       });

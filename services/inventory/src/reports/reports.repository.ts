@@ -55,6 +55,8 @@ export class ReportsRepository {
         sql<string>`sum(${eb.ref('e.kg')})::numeric(14, 3)::text`.as('kg'),
       ])
       .where('e.flow', '<>', 'none')
+      // Within the cluster a transfer between members neither comes in nor goes out.
+      .$if(period.organisationId === null, (q) => q.where('e.transfer', '=', false))
       .where('e.at', '>=', period.from)
       .where('e.at', '<', period.to)
       .$if(period.organisationId !== null, (q) =>
@@ -97,7 +99,12 @@ export class ReportsRepository {
  * holds it from then on), `return` for an aid back from its beneficiary; `reuse` on hand-over
  * or delivery (`recycling` for litter bales, which are recycled cardboard), the recorded route
  * of a diversion or of a scrapping (`disposal` when none was recorded, as for a washing batch's
- * breakage), and `loss` for what a mass-balanced transformation consumed less what it produced.
+ * breakage), and `loss` for what a mass-balanced transformation consumed less what it produced;
+ * `correction` for stock added, removed, lost or found by a correction, and for what a new
+ * weighed mass added to or took from the mass still held (at the correction, never restated
+ * in earlier periods); `transfer` for custody passing between members, out of the giver and
+ * into the receiver (each movement counts for the member owning its place at the time, and
+ * a transfer is flagged so that the cluster's figures leave it out).
  */
 function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
   return k
@@ -105,7 +112,7 @@ function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
       q
         .selectFrom('stock_movement')
         .distinctOn('good_id')
-        .select(['good_id', 'quantity as initial'])
+        .select(['good_id', 'quantity as initial', 'id as first_id'])
         .where('from_state', 'is', null)
         .orderBy('good_id')
         .orderBy('id'),
@@ -123,15 +130,23 @@ function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
         .leftJoin('scrapping as s', (join) =>
           join.on((eb) => eb(eb.cast('s.movement_id', 'text'), '=', eb.cast('m.id', 'text'))),
         )
+        .leftJoin('correction as c', 'c.movement_id', 'm.id')
+        .leftJoin('transfer_movement as tm', 'tm.movement_id', 'm.id')
+        .leftJoin('transfer as tr', 'tr.id', 'tm.transfer_id')
+        // Whose stock a movement changed: the owner of its place then, as a good may change hands.
+        .innerJoin('location as ml', (join) =>
+          join.on(sql<boolean>`ml.id = coalesce(m.to_location_id, m.from_location_id)`),
+        )
+        .innerJoin('site as ms', 'ms.id', 'ml.site_id')
         .select((eb) => [
-          'm.occurred_at as at',
-          'g.organisation_id',
+          // Both movements of a transfer at its one moment, so that no period splits them.
+          eb.fn.coalesce('tr.transferred_at', 'm.occurred_at').as('at'),
+          'ms.organisation_id',
           'g.kind',
           'm.from_state',
           'm.to_state',
-          movementMassKg(eb.ref('g.weighed_kg'), eb.ref('m.quantity'), eb.ref('f.initial')).as(
-            'mass',
-          ),
+          movementMassKg(weighedAtMovement, eb.ref('m.quantity'), eb.ref('f.initial')).as('mass'),
+          eb('tm.movement_id', 'is not', null).$castTo<boolean>().as('transfer'),
           eb('t.id', 'is not', null).$castTo<boolean>().as('transformed'),
           eb
             .and([eb('m.from_state', 'is not', null), eb('m.from_state', 'not in', rules.leftStock)])
@@ -143,6 +158,10 @@ function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
             .as('to_held'),
           eb
             .case()
+            .when('c.movement_id', 'is not', null)
+            .then(sql.lit('correction'))
+            .when('tm.movement_id', 'is not', null)
+            .then(sql.lit('transfer'))
             .when('m.from_state', 'is', null)
             .then(
               eb
@@ -183,20 +202,28 @@ function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
             .as('destination'),
         ])
         // An intake's goods come in with the intake, below.
-        .where((eb) => eb.or([eb('m.from_state', 'is not', null), eb('g.intake_id', 'is', null)])),
+        .where((eb) =>
+          eb.or([
+            eb('m.from_state', 'is not', null),
+            eb('g.intake_id', 'is', null),
+            eb('m.id', '<>', eb.ref('f.first_id')),
+          ]),
+        ),
     )
     .with('entry', (q) =>
       q
         .selectFrom('good as g')
         .innerJoin('intake as i', 'i.id', 'g.intake_id')
+        .innerJoin('site as gs', 'gs.id', 'i.site_id')
         .select((eb) => [
           'i.received_at as at',
-          'g.organisation_id',
+          'gs.organisation_id',
           sql.lit('in').$castTo<Flow>().as('flow'),
           'i.collection_mode as label',
           eb.cast<string>('g.kind', 'text').as('kind'),
-          eb.fn.coalesce('g.weighed_kg', sql.lit('0')).$castTo<string>().as('kg'),
-          eb.fn.coalesce('g.weighed_kg', sql.lit('0')).$castTo<string>().as('stock_kg'),
+          weighedAtIntake.as('kg'),
+          weighedAtIntake.as('stock_kg'),
+          sql.lit(false).$castTo<boolean>().as('transfer'),
         ])
         .unionAll(
           q
@@ -210,6 +237,7 @@ function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
               sql.lit('unsorted').$castTo<string>().as('kind'),
               eb.ref('i.unsorted_kg').$castTo<string>().as('kg'),
               eb.ref('i.unsorted_kg').$castTo<string>().as('stock_kg'),
+              sql.lit(false).$castTo<boolean>().as('transfer'),
             ])
             .where(sql<boolean>`${sql.ref('i.unsorted_kg')} <> 0`),
         )
@@ -245,9 +273,47 @@ function withEntries(k: Kysely<InventoryDatabase>, rules: AccountingRules) {
               sql<string>`CASE WHEN ${eb.ref('mv.to_held')} THEN ${eb.ref('mv.mass')} ELSE -${eb.ref('mv.mass')} END`.as(
                 'stock_kg',
               ),
+              'mv.transfer',
             ])
             // Between two held states, or two left ones, nothing comes in or goes out.
             .whereRef('mv.from_held', '<>', 'mv.to_held'),
+        )
+        .unionAll(
+          q
+            .selectFrom('correction as w')
+            .innerJoin('good as wg', 'wg.id', 'w.good_id')
+            .select((eb) => [
+              'w.recorded_at as at',
+              'w.organisation_id',
+              sql<Flow>`CASE WHEN ${eb.ref('w.held_kg_delta')} > 0 THEN 'in' ELSE 'out' END`.as(
+                'flow',
+              ),
+              sql.lit('correction').$castTo<string>().as('label'),
+              eb.cast<string>('wg.kind', 'text').as('kind'),
+              sql<string>`abs(${eb.ref('w.held_kg_delta')})`.as('kg'),
+              eb.ref('w.held_kg_delta').$castTo<string>().as('stock_kg'),
+              sql.lit(false).$castTo<boolean>().as('transfer'),
+            ])
+            .where('w.kind', '=', 'weight')
+            .where(sql<boolean>`${sql.ref('w.held_kg_delta')} <> 0`),
         ),
     );
 }
+
+/**
+ * The good's weighed mass when a movement was written: a weight correction changes it for the
+ * movements after it only (those before keep the mass they were counted at).
+ */
+const weighedAtMovement = sql<string | null>`coalesce(
+  (SELECT w.weighed_kg_after FROM correction w
+    WHERE w.good_id = m.good_id AND w.kind = 'weight' AND w.last_movement_id < m.id
+    ORDER BY w.last_movement_id DESC, w.recorded_at DESC LIMIT 1),
+  (SELECT w.weighed_kg_before FROM correction w WHERE w.good_id = m.good_id AND w.kind = 'weight'
+    ORDER BY w.last_movement_id, w.recorded_at LIMIT 1),
+  g.weighed_kg)`;
+
+/** The mass an intake weighed for the good, before any weight correction. */
+const weighedAtIntake = sql<string>`coalesce(
+  (SELECT w.weighed_kg_before FROM correction w WHERE w.good_id = g.id AND w.kind = 'weight'
+    ORDER BY w.last_movement_id, w.recorded_at LIMIT 1),
+  g.weighed_kg, 0)`;

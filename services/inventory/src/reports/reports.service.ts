@@ -8,12 +8,23 @@ import { ReportsRepository, type AccountingRules } from './reports.repository.js
 
 /**
  * The member's stock is every kilogram of its goods in any state but these: a good handed over
- * or delivered, diverted, transformed, scrapped or broken has left it (by the command that
+ * or delivered, diverted, transformed, scrapped, broken or lost has left it (by the command that
  * recorded where it went). A quarantined aid, a lot still offered on its site, an intake's
  * unsorted mass are still held.
  */
+export const LEFT_STOCK: readonly string[] = [
+  'handed-over',
+  'delivered',
+  'diverted',
+  'transformed',
+  'scrapped',
+  'broken',
+  // Lost stock is out as a correction until it is found again.
+  'lost',
+];
+
 const RULES: AccountingRules = {
-  leftStock: ['handed-over', 'delivered', 'diverted', 'transformed', 'scrapped', 'broken'],
+  leftStock: LEFT_STOCK,
   // Washing batches count containers, not kilograms: their breakage goes out as it is.
   massBalanced: ['cardboard-to-litter', 'dismantle'],
 };

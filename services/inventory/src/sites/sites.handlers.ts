@@ -2,32 +2,33 @@ import { Controller } from '@nestjs/common';
 import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
 import { RpcHandler } from '@boucle/messaging';
 import { SitesService } from './sites.service.js';
+import { COORDINATOR, SITE_KEEPERS } from '../common/access.js';
 
 @Controller()
 export class SitesHandlers {
   constructor(private readonly sites: SitesService) {}
 
-  @RpcHandler(InventoryRpc.registerOrganisation)
+  @RpcHandler(InventoryRpc.registerOrganisation, COORDINATOR)
   registerOrganisation(request: RpcRequest<typeof InventoryRpc.registerOrganisation>) {
     return this.sites.registerOrganisation(request);
   }
 
-  @RpcHandler(InventoryRpc.registerSite)
+  @RpcHandler(InventoryRpc.registerSite, SITE_KEEPERS)
   registerSite(request: RpcRequest<typeof InventoryRpc.registerSite>) {
     return this.sites.registerSite(request);
   }
 
-  @RpcHandler(InventoryRpc.recordCertificate)
+  @RpcHandler(InventoryRpc.recordCertificate, COORDINATOR)
   recordCertificate(request: RpcRequest<typeof InventoryRpc.recordCertificate>) {
     return this.sites.recordCertificate(request);
   }
 
-  @RpcHandler(InventoryRpc.revokeCertificate)
+  @RpcHandler(InventoryRpc.revokeCertificate, COORDINATOR)
   revokeCertificate(request: RpcRequest<typeof InventoryRpc.revokeCertificate>) {
     return this.sites.revokeCertificate(request);
   }
 
-  @RpcHandler(InventoryRpc.registerDeviceModel)
+  @RpcHandler(InventoryRpc.registerDeviceModel, COORDINATOR)
   registerDeviceModel(request: RpcRequest<typeof InventoryRpc.registerDeviceModel>) {
     return this.sites.registerDeviceModel(request);
   }
