@@ -7,6 +7,8 @@ describe(loadConfig.name, () => {
     DATABASE_URL: 'postgres://boucle@127.0.0.1:5432/inventory',
     NATS_URL: 'nats://127.0.0.1:4222',
     REDIS_URL: 'redis://127.0.0.1:6379',
+    IDENTITY_PUBLIC_KEYS:
+      '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA0J0S2y4cq+f5MfEpN7Dk3eQ6u0n0yHcBF0b7rAzT7Yw=\n-----END PUBLIC KEY-----\n',
   };
 
   it('should return typed values with defaults when the environment is complete', () => {
@@ -22,6 +24,12 @@ describe(loadConfig.name, () => {
 
   it('should coerce numbers given as strings', () => {
     expect(loadConfig('inventory', shape, { ...valid, HTTP_PORT: '4001' }).HTTP_PORT).toBe(4001);
+  });
+
+  it('should refuse identity keys that are not PEM public keys, naming the variable', () => {
+    expect(() =>
+      loadConfig('inventory', shape, { ...valid, IDENTITY_PUBLIC_KEYS: 'secret' }),
+    ).toThrow(/IDENTITY_PUBLIC_KEYS: must hold at least one PEM public key/);
   });
 
   it('should name a missing variable', () => {

@@ -56,7 +56,23 @@ const url = (protocols: readonly string[]) =>
     );
 
 /** Building blocks shared by every service's schema. */
+const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
+
 export const env = {
+  /**
+   * One or more public keys in PEM (SPKI) form, one after the other: several while a
+   * key is being rotated.
+   */
+  publicKeys: () =>
+    z
+      .string()
+      .transform((value) =>
+        [...value.replace(/\\n/g, '\n').matchAll(PEM_PUBLIC_KEY)].map((m) => m[0]),
+      )
+      .refine(
+        (keys) => keys.length > 0,
+        'must hold at least one PEM public key (BEGIN PUBLIC KEY)',
+      ),
   postgresUrl: () => url(['postgres:', 'postgresql:']),
   natsUrl: () => url(['nats:', 'tls:']),
   redisUrl: () => url(['redis:', 'rediss:']),
@@ -94,4 +110,9 @@ export const serviceShape = {
    * service started without it never scales a cluster's streams down.
    */
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
+  /**
+   * The gateway's public keys: a request's caller is whoever an identity signed by one
+   * of them says, and nothing a request body claims.
+   */
+  IDENTITY_PUBLIC_KEYS: env.publicKeys(),
 };

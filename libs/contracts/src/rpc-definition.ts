@@ -64,4 +64,9 @@ export const defineQuery = <TRequest extends z.ZodType, TResponse extends z.ZodT
 export const RPC_HEADERS = {
   correlationId: 'Boucle-Correlation-Id',
   commandId: 'Boucle-Command-Id',
+  /** Who is calling, signed by the gateway: the only source of a request's actor. */
+  identity: 'Boucle-Identity',
 } as const;
+
+/** What a caller sends: the request without its actor, which the identity header carries. */
+export type RpcBody<TDef extends RpcDefinition> = Omit<RpcRequestInput<TDef>, 'actor'>;

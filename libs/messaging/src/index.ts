@@ -12,6 +12,7 @@ export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';
 export * from './nest/messaging-metrics.js';
 export * from './context/work-context.js';
+export * from './identity/identity.js';
 export * from './rpc/rpc-server.js';
 export * from './rpc/rpc-handler.decorator.js';
 export * from './rpc/refusal.js';

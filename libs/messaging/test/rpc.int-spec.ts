@@ -1,15 +1,23 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
-import { defineCommand, defineQuery, RPC_HEADERS, type RpcRequest } from '@boucle/contracts';
+import {
+  ActorSchema,
+  defineCommand,
+  defineQuery,
+  RPC_HEADERS,
+  type RpcRequest,
+} from '@boucle/contracts';
 import { MikroORM } from '@boucle/database';
-import { testEnvironment } from '@boucle/testing';
+import { forgeIdentity, testEnvironment, testIdentityKeys } from '@boucle/testing';
 import {
   CommandLog,
   currentWorkContext,
+  IdentitySigner,
+  IdentityVerifier,
   inTransaction,
   NestedTransactionError,
   recordEvent,
@@ -20,7 +28,7 @@ import {
   RpcServer,
   runInWorkContext,
 } from '../src/index.js';
-import { actor, createBackbone, ParcelWeighedV1, type Backbone } from './harness.js';
+import { createBackbone, ParcelWeighedV1, type Backbone } from './harness.js';
 
 const WeighV1 = defineCommand({
   service: 'inventory',
@@ -28,6 +36,7 @@ const WeighV1 = defineCommand({
   verb: 'weigh',
   description: 'test command',
   request: z.strictObject({
+    actor: ActorSchema,
     kg: z.number().positive(),
     workMs: z.number().int().min(0).default(0),
   }),
@@ -39,7 +48,7 @@ const LabelV1 = defineCommand({
   aggregate: 'parcel',
   verb: 'label',
   description: 'test command',
-  request: z.strictObject({}),
+  request: z.strictObject({ actor: ActorSchema }),
   response: z.object({ labelled: z.boolean() }),
 });
 
@@ -49,7 +58,7 @@ const BrokenWeighV1 = defineCommand({
   aggregate: 'parcel',
   verb: 'broken-weigh',
   description: 'test command',
-  request: z.strictObject({}),
+  request: z.strictObject({ actor: ActorSchema }),
   response: z.object({ parcelId: z.uuid() }),
 });
 
@@ -59,7 +68,7 @@ const BrokenV1 = defineQuery({
   aggregate: 'parcel',
   verb: 'broken',
   description: 'test query',
-  request: z.strictObject({}),
+  request: z.strictObject({ actor: ActorSchema }),
   response: z.object({ count: z.number() }),
 });
 
@@ -68,9 +77,15 @@ const RefuseV1 = defineQuery({
   aggregate: 'parcel',
   verb: 'refuse',
   description: 'test query',
-  request: z.strictObject({}),
+  request: z.strictObject({ actor: ActorSchema }),
   response: z.object({}),
 });
+
+const signer = new IdentitySigner(testIdentityKeys().privateKeyPem);
+const otherKey = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+const operator = { userId: 'op-1', role: 'operator' as const, organisationId: 'org-1' };
 
 /** Handler work that takes a while (not a wait for a condition: those poll with a deadline). */
 const simulateWork = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,7 +102,12 @@ class ParcelHandlers {
         parcelId,
         request.kg,
       ]);
-      await recordEvent(em, ParcelWeighedV1, { parcelId, seq: 0, kg: request.kg }, { actor });
+      await recordEvent(
+        em,
+        ParcelWeighedV1,
+        { parcelId, seq: 0, kg: request.kg },
+        { actor: request.actor },
+      );
       await simulateWork(request.workMs);
       return { parcelId, correlationId: currentWorkContext()!.correlationId };
     });
@@ -133,11 +153,12 @@ describe(RpcServer.name, () => {
         nats: { servers: testEnvironment().natsUrl },
         prefix: backbone.naming.prefix,
         commandLog: new CommandLog(orm),
+        identity: new IdentityVerifier([testIdentityKeys().publicKeyPem]),
       }),
       logger: false,
     });
     await app.listen();
-    sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000);
+    sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000, signer);
   });
 
   afterAll(async () => {
@@ -164,8 +185,8 @@ describe(RpcServer.name, () => {
       const before = await parcels();
       const commandId = randomUUID();
 
-      const first = await sut.request(WeighV1, { kg: 3 }, { commandId });
-      const again = await sut.request(WeighV1, { kg: 3 }, { commandId });
+      const first = await sut.request(WeighV1, { actor: operator, kg: 3 }, { commandId });
+      const again = await sut.request(WeighV1, { actor: operator, kg: 3 }, { commandId });
 
       expect(again).toEqual(first);
       expect(await parcels()).toBe(before + 1);
@@ -179,7 +200,7 @@ describe(RpcServer.name, () => {
       // second and third arrive while it runs, and the last one gets the answer.
       const answer = await sut.request(
         WeighV1,
-        { kg: 4, workMs: 1_200 },
+        { actor: operator, kg: 4, workMs: 1_200 },
         { commandId, timeoutMs: 300, retries: 5 },
       );
 
@@ -192,9 +213,11 @@ describe(RpcServer.name, () => {
 
     it('should refuse a command id already used for another command', async () => {
       const commandId = randomUUID();
-      await sut.request(WeighV1, { kg: 5 }, { commandId });
+      await sut.request(WeighV1, { actor: operator, kg: 5 }, { commandId });
 
-      const error = await sut.request(LabelV1, {}, { commandId }).catch((e: unknown) => e);
+      const error = await sut
+        .request(LabelV1, { actor: operator }, { commandId })
+        .catch((e: unknown) => e);
 
       expect((error as RpcError).body).toMatchObject({ code: 'conflict' });
       expect((error as RpcError).message).toContain('already used for another request');
@@ -202,11 +225,13 @@ describe(RpcServer.name, () => {
 
     it("should never answer another request's first answer through its command id", async () => {
       const commandId = randomUUID();
-      const first = await sut.request(WeighV1, { kg: 10 }, { commandId });
+      const first = await sut.request(WeighV1, { actor: operator, kg: 10 }, { commandId });
       const before = await parcels();
 
       // Command ids are no secret: the events a command records name it as their cause.
-      const error = await sut.request(WeighV1, { kg: 11 }, { commandId }).catch((e: unknown) => e);
+      const error = await sut
+        .request(WeighV1, { actor: operator, kg: 11 }, { commandId })
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(RpcError);
       expect((error as RpcError).body).toMatchObject({ code: 'conflict' });
@@ -218,6 +243,7 @@ describe(RpcServer.name, () => {
       const before = await parcels();
       const h = natsHeaders();
       h.set(RPC_HEADERS.commandId, 'ulid-01HZX3');
+      h.set(RPC_HEADERS.identity, await signer.sign(operator));
       const reply = await backbone.nc.request(
         backbone.naming.prefix + WeighV1.subject,
         JSON.stringify({ pattern: WeighV1.subject, data: { kg: 12 }, id: randomUUID() }),
@@ -234,8 +260,8 @@ describe(RpcServer.name, () => {
     it('should act again for a new command id', async () => {
       const before = await parcels();
 
-      const a = await sut.request(WeighV1, { kg: 6 });
-      const b = await sut.request(WeighV1, { kg: 6 });
+      const a = await sut.request(WeighV1, { actor: operator, kg: 6 });
+      const b = await sut.request(WeighV1, { actor: operator, kg: 6 });
 
       expect(a.parcelId).not.toBe(b.parcelId);
       expect(await parcels()).toBe(before + 2);
@@ -254,8 +280,8 @@ describe(RpcServer.name, () => {
 
   describe('pruning', () => {
     it('should forget answers older than it keeps, at most a batch at a time, and keep younger ones', async () => {
-      await sut.request(WeighV1, { kg: 9 });
-      await sut.request(WeighV1, { kg: 9 });
+      await sut.request(WeighV1, { actor: operator, kg: 9 });
+      await sut.request(WeighV1, { actor: operator, kg: 9 });
       const log = new CommandLog(orm);
       const rows = async () =>
         Number(
@@ -280,7 +306,11 @@ describe(RpcServer.name, () => {
       const correlationId = randomUUID();
       const commandId = randomUUID();
 
-      const answer = await sut.request(WeighV1, { kg: 7 }, { correlationId, commandId });
+      const answer = await sut.request(
+        WeighV1,
+        { actor: operator, kg: 7 },
+        { correlationId, commandId },
+      );
 
       expect(answer.correlationId).toBe(correlationId);
       const rows = await outboxRows();
@@ -290,7 +320,7 @@ describe(RpcServer.name, () => {
     it('should start a correlation when the caller sends none that is an id', async () => {
       const reply = (await sut.send(
         WeighV1.subject,
-        { kg: 8 },
+        { actor: operator, kg: 8 },
         { correlationId: 'not an id' },
       )) as {
         correlationId: string;
@@ -300,10 +330,87 @@ describe(RpcServer.name, () => {
     });
   });
 
+  describe('identity', () => {
+    const raw = async (data: unknown, identity?: string) => {
+      const h = natsHeaders();
+      if (identity !== undefined) h.set(RPC_HEADERS.identity, identity);
+      const reply = await backbone.nc.request(
+        backbone.naming.prefix + WeighV1.subject,
+        JSON.stringify({ pattern: WeighV1.subject, data, id: randomUUID() }),
+        { headers: h, timeout: 5_000 },
+      );
+      return reply.json<{ err?: { code: string; message: string } }>().err;
+    };
+
+    it('should refuse a request whose body claims an actor, even with an identity', async () => {
+      const before = await parcels();
+      const forged = { userId: 'boss', role: 'coordinator', organisationId: null };
+
+      const alone = await raw({ actor: forged, kg: 1 });
+      const withIdentity = await raw({ actor: forged, kg: 1 }, await signer.sign(operator));
+
+      expect(alone).toMatchObject({ code: 'validation' });
+      expect(withIdentity).toMatchObject({ code: 'validation' });
+      expect(await parcels()).toBe(before);
+    });
+
+    it('should refuse a request without an identity, naming why, before reading it', async () => {
+      expect(await raw({ kg: 1 })).toMatchObject({ code: 'unauthenticated' });
+    });
+
+    it.each([
+      ['signed by another key', async () => new IdentitySigner(otherKey).sign(operator)],
+      ['expired', async () => signer.sign(operator, -60)],
+      ['not a token', () => Promise.resolve('not.a.token')],
+      [
+        'unsigned (alg none)',
+        () =>
+          Promise.resolve(
+            `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
+              JSON.stringify({
+                sub: 'boss',
+                role: 'coordinator',
+                org: null,
+                iss: 'boucle-gateway',
+                aud: 'boucle-services',
+                iat: Math.floor(Date.now() / 1000),
+                exp: Math.floor(Date.now() / 1000) + 60,
+              }),
+            ).toString('base64url')}.`,
+          ),
+      ],
+    ])('should refuse an identity %s', async (_case, token) => {
+      const before = await parcels();
+
+      expect(await raw({ kg: 1 }, await token())).toMatchObject({ code: 'unauthenticated' });
+      expect(await parcels()).toBe(before);
+    });
+
+    it('should never sign nor accept an identity speaking as system', async () => {
+      const forged = forgeIdentity({ sub: 'inventory', role: 'system', org: null });
+      expect(await raw({ kg: 1 }, forged)).toMatchObject({ code: 'unauthenticated' });
+      await expect(
+        signer.sign({ userId: 'x', role: 'system', organisationId: null }),
+      ).rejects.toThrow(/system/);
+    });
+
+    it('should hand the handler the actor its identity proves', async () => {
+      const answer = await sut.request(WeighV1, { actor: operator, kg: 13 });
+
+      const [row] = await orm.em
+        .fork()
+        .execute<{ actor: { userId: string } }[]>(
+          `SELECT payload->'actor' AS actor FROM messaging_outbox WHERE payload->'data'->>'parcelId' = ?`,
+          [answer.parcelId],
+        );
+      expect(row!.actor).toMatchObject({ userId: operator.userId });
+    });
+  });
+
   describe('contracts', () => {
     it('should refuse a request with an unknown field, naming it', async () => {
       const error = await sut
-        .send(WeighV1.subject, { kg: 1, colour: 'red' })
+        .send(WeighV1.subject, { actor: operator, kg: 1, colour: 'red' })
         .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(RpcError);
@@ -314,7 +421,7 @@ describe(RpcServer.name, () => {
     });
 
     it('should answer internal, never the wrong shape, when its handler breaks the response contract', async () => {
-      const error = await sut.request(BrokenV1, {}).catch((e: unknown) => e);
+      const error = await sut.request(BrokenV1, { actor: operator }).catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(RpcError);
       expect((error as RpcError).body).toEqual({ code: 'internal', message: 'internal error' });
@@ -323,7 +430,7 @@ describe(RpcServer.name, () => {
     it('should roll back a command whose answer breaks its contract, so that it never acted', async () => {
       const before = await parcels();
 
-      const error = await sut.request(BrokenWeighV1, {}).catch((e: unknown) => e);
+      const error = await sut.request(BrokenWeighV1, { actor: operator }).catch((e: unknown) => e);
 
       expect((error as RpcError).body).toEqual({ code: 'internal', message: 'internal error' });
       expect(await parcels()).toBe(before);
@@ -344,7 +451,7 @@ describe(RpcServer.name, () => {
     });
 
     it('should answer a refusal with its code', async () => {
-      const error = await sut.request(RefuseV1, {}).catch((e: unknown) => e);
+      const error = await sut.request(RefuseV1, { actor: operator }).catch((e: unknown) => e);
 
       expect((error as RpcError).body).toEqual({ code: 'forbidden', message: 'not for you' });
     });
@@ -372,9 +479,9 @@ describe(RpcClient.name, () => {
       },
     });
     await backbone.nc.flush();
-    const sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000);
+    const sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000, signer);
 
-    const error = await sut.request(WeighV1, { kg: 1 }).catch((e: unknown) => e);
+    const error = await sut.request(WeighV1, { actor: operator, kg: 1 }).catch((e: unknown) => e);
 
     rogue.unsubscribe();
     expect(error).toBeInstanceOf(RpcError);
@@ -402,11 +509,11 @@ describe(RpcClient.name, () => {
       },
     });
     await backbone.nc.flush();
-    const sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000);
+    const sut = new RpcClient(backbone.nc, backbone.naming.prefix, 5_000, signer);
     const commandId = randomUUID();
     const correlationId = randomUUID();
 
-    await sut.request(WeighV1, { kg: 1 }, { commandId, correlationId });
+    await sut.request(WeighV1, { actor: operator, kg: 1 }, { commandId, correlationId });
 
     echo.unsubscribe();
     expect(seen).toEqual([[commandId, correlationId]]);

@@ -5,7 +5,13 @@ import { Logger } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '@boucle/config';
 import { MikroORM } from '@boucle/database';
-import { CommandLog, MessagingRuntime, RpcServer, rpcRequestMetrics } from '@boucle/messaging';
+import {
+  CommandLog,
+  IdentityVerifier,
+  MessagingRuntime,
+  RpcServer,
+  rpcRequestMetrics,
+} from '@boucle/messaging';
 import { METRICS_REGISTRY } from './tokens.js';
 
 export interface ServiceAppOptions {
@@ -13,6 +19,8 @@ export interface ServiceAppOptions {
   service: string;
   natsUrl: string;
   subjectPrefix: string;
+  /** The gateway's public keys, which sign who is calling. */
+  identityPublicKeys: readonly string[];
 }
 
 /**
@@ -31,6 +39,7 @@ export async function createServiceApp(
     prefix: options.subjectPrefix,
     onReply: rpcRequestMetrics(app.get<Registry>(METRICS_REGISTRY)),
     commandLog: new CommandLog(app.get(MikroORM)),
+    identity: new IdentityVerifier(options.identityPublicKeys),
   });
   app.connectMicroservice({ strategy: rpc }, { inheritAppConfig: true });
   // Requests stop first, so that those in hand are answered before the backbone stops.

@@ -7,3 +7,4 @@ export * from './nats-cluster.js';
 export * from './bench.js';
 export * from './postgres.js';
 export * from './service.js';
+export * from './identity.js';

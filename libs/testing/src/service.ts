@@ -2,6 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import type { NamedMigration } from '@boucle/database';
 import { testEnvironment } from './config/environment.js';
+import { testIdentityKeys } from './identity.js';
 import { connectTestNats } from './nats.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { uniqueId } from './unique.js';
@@ -19,6 +20,7 @@ export interface TestServiceEnvironment {
     SUBJECT_PREFIX: string;
     QUEUE_PREFIX: string;
     LOG_LEVEL: string;
+    IDENTITY_PUBLIC_KEYS: string;
   };
   /** Deletes the file's streams, its Redis keys and its database. */
   cleanup(): Promise<void>;
@@ -51,6 +53,7 @@ export async function testServiceEnvironment(
       SUBJECT_PREFIX: prefix,
       QUEUE_PREFIX: queuePrefix,
       LOG_LEVEL: 'error',
+      IDENTITY_PUBLIC_KEYS: testIdentityKeys().publicKeyPem,
     },
     async cleanup() {
       const nc = await connectTestNats();

@@ -191,6 +191,7 @@ const service = spawn(
       REDIS_URL: h.config.REDIS_URL,
       SUBJECT_PREFIX: h.config.SUBJECT_PREFIX,
       QUEUE_PREFIX: h.config.QUEUE_PREFIX,
+      IDENTITY_PUBLIC_KEYS: h.config.IDENTITY_PUBLIC_KEYS.join('\n'),
       HTTP_PORT: String(port),
       LOG_LEVEL: 'error',
     },

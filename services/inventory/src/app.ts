@@ -13,5 +13,6 @@ export function createInventoryApp(
     service: 'inventory',
     natsUrl: config.NATS_URL,
     subjectPrefix: config.SUBJECT_PREFIX,
+    identityPublicKeys: config.IDENTITY_PUBLIC_KEYS,
   });
 }

@@ -4,9 +4,20 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InventoryRpc, type Actor, type Producer } from '@boucle/contracts';
 import { MikroORM } from '@boucle/database';
-import { ensureProducerStream, Naming, RpcClient, RpcError } from '@boucle/messaging';
+import {
+  ensureProducerStream,
+  IdentitySigner,
+  Naming,
+  RpcClient,
+  RpcError,
+} from '@boucle/messaging';
 import type { DestinationStream } from 'pino';
-import { connectTestNats, testServiceEnvironment, type TestDatabase } from '@boucle/testing';
+import {
+  connectTestNats,
+  testIdentityKeys,
+  testServiceEnvironment,
+  type TestDatabase,
+} from '@boucle/testing';
 import { createInventoryApp } from '../src/app.js';
 import { loadInventoryConfig, type InventoryConfig } from '../src/config/inventory.config.js';
 import { inventoryMigrations } from '../src/database/migrations.js';
@@ -61,7 +72,13 @@ export async function startInventory(
   for (const producer of streams) await ensureProducerStream(jsm, naming, producer);
   const app = await createInventoryApp(config, options.logDestination);
   await app.listen(0, '127.0.0.1');
-  const rpc = new RpcClient(nc, prefix, 30_000);
+  // Speaks for whoever a test names as `actor`, as the gateway does for a signed-in person.
+  const rpc = new RpcClient(
+    nc,
+    prefix,
+    30_000,
+    new IdentitySigner(testIdentityKeys().privateKeyPem),
+  );
 
   const harness: InventoryHarness = {
     app,

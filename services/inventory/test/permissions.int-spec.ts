@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ROLES, type Actor, type Role } from '@boucle/contracts';
 import { RPC_HANDLER_METADATA, RpcError, type RpcHandlerMetadata } from '@boucle/messaging';
+import { forgeIdentity } from '@boucle/testing';
 import { startInventory, type Fixture, type InventoryHarness } from './harness.js';
 
 /*
@@ -84,23 +85,34 @@ describe('inventory permissions', () => {
           role,
           organisationId: role === 'coordinator' ? null : fixture.organisationId,
         };
-        // Only the actor: an allowed role gets past the gate and meets validation.
-        const code = await h.rpc.send(meta.definition.subject, { actor }).then(
-          () => 'ok',
-          (error: unknown) => (error instanceof RpcError ? error.code : String(error)),
-        );
+        // Only the actor: an allowed role gets past the gate and meets validation. No
+        // honest signer speaks as system: that identity is forged.
+        const code = await h.rpc
+          .send(
+            meta.definition.subject,
+            role === 'system' ? {} : { actor },
+            role === 'system'
+              ? { identity: forgeIdentity({ sub: actor.userId, role, org: null }) }
+              : {},
+          )
+          .then(
+            () => 'ok',
+            (error: unknown) => (error instanceof RpcError ? error.code : String(error)),
+          );
         const cell = `${meta.definition.subject} as ${role}`;
-        if (code === 'forbidden') refused.push(cell);
+        if (role === 'system') expect({ cell, code }).toEqual({ cell, code: 'unauthenticated' });
+        else if (code === 'forbidden') refused.push(cell);
         else answered.push(cell);
       }
     }
 
+    const people = ROLES.filter((role) => role !== 'system');
     const expectedRefused = handlers.flatMap((meta) =>
-      ROLES.filter((role) => !meta.roles.includes(role)).map(
-        (role) => `${meta.definition.subject} as ${role}`,
-      ),
+      people
+        .filter((role) => !meta.roles.includes(role))
+        .map((role) => `${meta.definition.subject} as ${role}`),
     );
     expect(refused).toEqual(expectedRefused);
-    expect(answered).toHaveLength(handlers.length * ROLES.length - expectedRefused.length);
+    expect(answered).toHaveLength(handlers.length * people.length - expectedRefused.length);
   });
 });

@@ -1,4 +1,5 @@
 import { InventoryRpc, type Actor, type RpcRequestInput } from '@boucle/contracts';
+import { forgeIdentity } from '@boucle/testing';
 import { addMonths, addYears, localToday } from '../src/common/dates.js';
 import { GoodsService } from '../src/goods/goods.service.js';
 import { HoldsService } from '../src/holds/holds.service.js';
@@ -327,13 +328,28 @@ describe(RefurbishmentService.name, () => {
       expect(error.body.issues?.[0]?.path).toBe('manufacturedOn');
     });
 
-    it.each([
-      ['coordinator', () => h.coordinator],
-      ['system', () => SYSTEM],
-    ])('should refuse certification by the %s, who is not a refurbisher', async (_, actor) => {
+    it('should refuse certification by the coordinator, who is not a refurbisher', async () => {
       const goodId = await disinfectedAid();
-      const error = await refusal(certify(goodId, { actor: actor() }));
+      const error = await refusal(certify(goodId, { actor: h.coordinator }));
       expect(error.code).toBe('forbidden');
+      expect(await state(goodId)).toBe('disinfected');
+    });
+
+    it('should refuse certification by the system, which no request ever speaks as', async () => {
+      const goodId = await disinfectedAid();
+      const error = await refusal(
+        h.rpc.send(
+          InventoryRpc.certify.subject,
+          {
+            goodId,
+            certificateId: fixture.certificateId,
+            newUseMonths: 24,
+            instructionsRef: 'doc://manual',
+          },
+          { identity: forgeIdentity({ sub: SYSTEM.userId, role: 'system', org: null }) },
+        ),
+      );
+      expect(error.code).toBe('unauthenticated');
       expect(await state(goodId)).toBe('disinfected');
     });
 

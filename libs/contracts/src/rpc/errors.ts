@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** The typed errors every request/reply answer may carry instead of a result. */
 export const RPC_ERROR_CODES = [
+  'unauthenticated',
   'validation',
   'not-found',
   'invalid-transition',

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Actor } from '@boucle/contracts';
 import type { CommandLog } from '../rpc/command-log.js';
 
 /**
@@ -8,6 +9,10 @@ import type { CommandLog } from '../rpc/command-log.js';
  */
 export interface WorkContext {
   correlationId: string;
+  /** Who is calling, as the request's identity proves it; never what a request body claims. */
+  actor?: Actor;
+  /** Why the request's identity was refused, when it carried one that is not valid. */
+  identityError?: string;
   /** The event or request that caused this work, for the events it records. */
   causationId?: string;
   /** Set while answering a command: its id, subject and where its first answer is kept. */

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import {
+  ActorSchema,
   RPC_HEADERS,
   RpcErrorSchema,
+  type Actor,
   type RpcDefinition,
   type RpcErrorBody,
   type RpcRequestInput,
   type RpcResponse,
 } from '@boucle/contracts';
 import { currentWorkContext } from '../context/work-context.js';
+import type { IdentitySigner } from '../identity/identity.js';
 
 /** A typed error answered by a service instead of a result. */
 export class RpcError extends Error {
@@ -39,6 +42,8 @@ export interface RpcRequestOptions {
   timeoutMs?: number;
   /** How many times to send again, with the same command id, after a timeout (0). */
   retries?: number;
+  /** An identity token already signed, sent as it is instead of one this client signs. */
+  identity?: string;
 }
 
 /**
@@ -52,8 +57,15 @@ export class RpcClient {
     private readonly nc: NatsConnection,
     private readonly prefix = '',
     private readonly timeoutMs = 10_000,
+    /** Who may speak for people (the gateway, tests): it signs their identity. */
+    private readonly signer?: IdentitySigner,
   ) {}
 
+  /**
+   * `input.actor` is who the request is made for: it never travels in the body but as
+   * an identity token this client signs, which only a client holding the gateway's key
+   * can make.
+   */
   async request<TDef extends RpcDefinition>(
     def: TDef,
     input: RpcRequestInput<TDef>,
@@ -78,8 +90,12 @@ export class RpcClient {
    * typed caller could (a malformed request, an unknown subject).
    */
   async send(subject: string, data: unknown, options: RpcRequestOptions = {}): Promise<unknown> {
-    const packet = JSON.stringify({ pattern: subject, data, id: randomUUID() });
+    const { body, actor } =
+      this.signer && !options.identity ? liftActor(data) : { body: data, actor: undefined };
+    const packet = JSON.stringify({ pattern: subject, data: body, id: randomUUID() });
     const h = natsHeaders();
+    const identity = options.identity ?? (actor && (await this.signer!.sign(actor)));
+    if (identity) h.set(RPC_HEADERS.identity, identity);
     h.set(
       RPC_HEADERS.correlationId,
       options.correlationId ?? currentWorkContext()?.correlationId ?? randomUUID(),
@@ -101,6 +117,16 @@ export class RpcClient {
       }
     }
   }
+}
+
+/** The actor named in a request, taken out of its body to travel as a signed identity. */
+function liftActor(data: unknown): { body: unknown; actor: Actor | undefined } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('actor' in data))
+    return { body: data, actor: undefined };
+  const { actor, ...body } = data;
+  const parsed = ActorSchema.safeParse(actor);
+  // Not an actor: sent as it is, for the service to refuse.
+  return parsed.success ? { body, actor: parsed.data } : { body: data, actor: undefined };
 }
 
 function isTimeout(error: unknown): boolean {

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
 import {
-  ActorSchema,
   RPC_HEADERS,
+  type Actor,
   type Role,
   type RpcDefinition,
   type RpcRequest,
@@ -40,8 +40,18 @@ export function RpcHandler<TDef extends RpcDefinition>(def: TDef, access: RpcAcc
     const roles = new Set<Role>(access.roles);
     descriptor.value = async function (this: unknown, data: unknown) {
       try {
-        assertRoleAllowed(def, roles, data);
-        return await answer(def, data, (request) => handle.call(this, request));
+        const actor = callerOf(def, data);
+        if (!roles.has(actor.role)) {
+          throw new Refusal(
+            'forbidden',
+            `${def.subject} is for ${[...roles].join(', ')}; ${actor.userId} is ${actor.role}`,
+          );
+        }
+        const request =
+          typeof data === 'object' && data !== null && !Array.isArray(data)
+            ? { ...data, actor }
+            : data;
+        return await answer(def, request, (parsed) => handle.call(this, parsed));
       } catch (error) {
         throw new RpcException(boundedErrorBody(refusalBody(error, def.subject)));
       }
@@ -71,16 +81,27 @@ export interface RpcHandlerMetadata {
   roles: Role[];
 }
 
-/** Refused before anything else of the request is read: a role that may not call it learns nothing. */
-function assertRoleAllowed(def: RpcDefinition, roles: ReadonlySet<Role>, data: unknown): void {
-  const actor = ActorSchema.safeParse((data as { actor?: unknown } | null)?.actor);
-  // An actor that is not one is the request's validation error, reported with the others.
-  if (actor.success && !roles.has(actor.data.role)) {
+/**
+ * Who is calling: the actor its identity proves, and only that. Refused before anything
+ * else of the request is read, so that a caller without an identity, or one claiming an
+ * actor in the body, learns nothing of the request's rules.
+ */
+function callerOf(def: RpcDefinition, data: unknown): Actor {
+  const context = currentWorkContext();
+  if (typeof data === 'object' && data !== null && 'actor' in data) {
     throw new Refusal(
-      'forbidden',
-      `${def.subject} is for ${[...roles].join(', ')}; ${actor.data.userId} is ${actor.data.role}`,
+      'validation',
+      'actor: who calls is what its identity proves, never a field of the request',
+      { issues: [{ path: 'actor', message: 'not accepted: the identity says who calls' }] },
     );
   }
+  if (!context?.actor) {
+    throw new Refusal(
+      'unauthenticated',
+      `${def.subject} needs the caller's identity: ${context?.identityError ?? 'none was sent'}`,
+    );
+  }
+  return context.actor;
 }
 
 async function answer<TDef extends RpcDefinition>(

@@ -5,6 +5,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { RPC_HEADERS } from '@boucle/contracts';
 import { runInWorkContext, type WorkContext } from '../context/work-context.js';
 import type { CommandLog } from './command-log.js';
+import { IdentityError, type IdentityVerifier } from '../identity/identity.js';
 
 type NatsServerOptions = NonNullable<NatsOptions['options']>;
 
@@ -27,6 +28,8 @@ export interface RpcServerOptions {
   onReply?: RpcReplyObserver;
   /** Where commands keep their first answer; without it, a retried command runs again. */
   commandLog?: CommandLog;
+  /** Verifies who is calling; without it, every request is refused as unauthenticated. */
+  identity?: IdentityVerifier;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,6 +41,7 @@ export class RpcServer extends ServerNats {
   private readonly prefix: string;
   private readonly onReply: RpcReplyObserver | undefined;
   private readonly commandLog: CommandLog | undefined;
+  private readonly identity: IdentityVerifier | undefined;
   private readonly requestLogger = new Logger('Rpc');
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -47,6 +51,7 @@ export class RpcServer extends ServerNats {
     this.prefix = options.prefix ?? '';
     this.onReply = options.onReply;
     this.commandLog = options.commandLog;
+    this.identity = options.identity;
   }
 
   /**
@@ -54,8 +59,8 @@ export class RpcServer extends ServerNats {
    * new one) for the logs and the events it records, and its command id, if any.
    */
   override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
-    const answering = runInWorkContext(this.contextOf(channel, natsMsg), () =>
-      super.handleMessage(channel, natsMsg),
+    const answering = this.contextOf(channel, natsMsg).then((context) =>
+      runInWorkContext(context, () => super.handleMessage(channel, natsMsg)),
     );
     this.inFlight.add(answering);
     void answering.finally(() => this.inFlight.delete(answering)).catch(() => undefined);
@@ -78,7 +83,22 @@ export class RpcServer extends ServerNats {
     clearTimeout(timer);
   }
 
-  private contextOf(channel: string, msg: Msg): WorkContext {
+  private async contextOf(channel: string, msg: Msg): Promise<WorkContext> {
+    const context = this.headersOf(channel, msg);
+    const token = msg.headers?.get(RPC_HEADERS.identity);
+    if (!token) return context;
+    if (!this.identity) return { ...context, identityError: 'this service verifies no identity' };
+    try {
+      return { ...context, actor: await this.identity.verify(token) };
+    } catch (error) {
+      return {
+        ...context,
+        identityError: error instanceof IdentityError ? error.message : 'invalid identity',
+      };
+    }
+  }
+
+  private headersOf(channel: string, msg: Msg): WorkContext {
     const raw = (name: string) => msg.headers?.get(name) || undefined;
     // Ids from outside are used only when they are ids: they end up in logs and events.
     const id = (value: string | undefined) =>

@@ -125,7 +125,8 @@ export class HoldsService implements OnModuleDestroy {
         {
           reservationId: request.reservationId,
           goodId: request.goodId,
-          reason: refusal.code,
+          // The saga acts as inventory itself: it is never unauthenticated.
+          reason: refusal.code === 'unauthenticated' ? 'forbidden' : refusal.code,
           message: refusal.message,
         },
         context,

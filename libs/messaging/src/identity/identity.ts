@@ -1,0 +1,99 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ActorSchema, type Actor } from '@boucle/contracts';
+
+/** Who signs identities (the gateway) and for whom (every service). */
+export const IDENTITY_ISSUER = 'boucle-gateway';
+export const IDENTITY_AUDIENCE = 'boucle-services';
+/** Long enough for one request and its retries, short enough that a leaked one soon expires. */
+export const IDENTITY_TTL_SECONDS = 60;
+/** Clocks of the gateway and the services may differ a little. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export class IdentityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityError';
+  }
+}
+
+/**
+ * Signs who is calling as a short-lived token (EdDSA), sent with each request in the
+ * `Boucle-Identity` header. Held by the gateway, which authenticated the person; a
+ * service that verifies it believes nothing a request body says about its caller.
+ */
+export class IdentitySigner {
+  private readonly key: KeyObject;
+
+  constructor(privateKeyPem: string) {
+    this.key = createPrivateKey(privateKeyPem);
+  }
+
+  async sign(actor: Actor, ttlSeconds = IDENTITY_TTL_SECONDS): Promise<string> {
+    if (actor.role === 'system') {
+      throw new IdentityError('a service acts as system on its own; no request speaks as system');
+    }
+    return new SignJWT({ role: actor.role, org: actor.organisationId })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setSubject(actor.userId)
+      .setIssuer(IDENTITY_ISSUER)
+      .setAudience(IDENTITY_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.key);
+  }
+}
+
+/**
+ * Verifies the identity a request carries and gives the actor it proves: the gateway's
+ * signature (any of its keys, so that keys can be rotated), issuer, audience, expiry.
+ * A token speaking as `system` is refused: a service's own actor never comes from a
+ * request.
+ */
+export class IdentityVerifier {
+  private readonly keys: KeyObject[];
+
+  /** One public key (SPKI PEM) per gateway key in use; more than one while rotating. */
+  constructor(publicKeysPem: readonly string[]) {
+    if (publicKeysPem.length === 0) throw new Error('an identity verifier needs a public key');
+    this.keys = publicKeysPem.map((pem) => createPublicKey(pem));
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let lastError: unknown;
+    for (const key of this.keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          issuer: IDENTITY_ISSUER,
+          audience: IDENTITY_AUDIENCE,
+          algorithms: ['EdDSA'],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        const actor = ActorSchema.safeParse({
+          userId: payload.sub,
+          role: payload['role'],
+          organisationId: payload['org'] ?? null,
+        });
+        if (!actor.success) throw new IdentityError('the identity does not name a valid actor');
+        if (actor.data.role === 'system') throw new IdentityError('no request speaks as system');
+        return actor.data;
+      } catch (error) {
+        lastError = error;
+        // Another key may have signed it; anything but a bad signature is final.
+        if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) break;
+      }
+    }
+    throw new IdentityError(describe(lastError));
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof IdentityError) return error.message;
+  if (error instanceof joseErrors.JWTExpired) return 'the identity has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `the identity's ${error.claim} is not accepted`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'the identity is not signed by the gateway';
+  return 'the identity is not a valid token';
+}
