@@ -6,11 +6,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const dir = path.join(import.meta.dirname, '..', '.boucle', 'dev-identity');
-const privatePath = path.join(dir, 'private.pem');
-const publicPath = path.join(dir, 'public.pem');
+const root = path.join(import.meta.dirname, '..', '.boucle');
 
-function keys() {
+/**
+ * A key pair kept in .boucle/<name>: `identity` stands in for the gateway's signing key,
+ * `idp` for the sign-in provider whose bearer tokens the gateway accepts.
+ */
+function keys(name = 'identity') {
+  const dir = path.join(root, `dev-${name}`);
+  const privatePath = path.join(dir, 'private.pem');
+  const publicPath = path.join(dir, 'public.pem');
   if (!existsSync(privatePath)) {
     mkdirSync(dir, { recursive: true });
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -25,10 +30,18 @@ function keys() {
   };
 }
 
+/** The development sign-in provider, as the gateway started on this machine expects it. */
+export const DEV_ISSUER = 'boucle-dev';
+export const DEV_AUDIENCE = 'boucle';
+
 const ROLES = ['operator', 'refurbisher', 'driver', 'firm', 'shop', 'beneficiary', 'coordinator'];
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'public') {
   process.stdout.write(keys().publicKeyPem);
+} else if (command === 'private') {
+  process.stdout.write(keys().privateKeyPem);
+} else if (command === 'idp-public') {
+  process.stdout.write(keys('idp').publicKeyPem);
 } else if (command === 'token') {
   const { values } = parseArgs({
     args: rest,
@@ -37,28 +50,38 @@ if (command === 'public') {
       org: { type: 'string' },
       user: { type: 'string', default: 'dev-user' },
       ttl: { type: 'string', default: '3600' },
+      // An identity to call a service directly, rather than a bearer token for the gateway.
+      service: { type: 'boolean', default: false },
     },
   });
   if (!values.role || !ROLES.includes(values.role)) {
     console.error(
-      `usage: npm run token -- --role <${ROLES.join('|')}> [--org <organisation id>] [--user <id>] [--ttl <seconds>]`,
+      `usage: npm run token -- --role <${ROLES.join('|')}> [--org <organisation id>] [--user <id>] [--ttl <seconds>] [--service]`,
     );
     process.exit(2);
   }
   const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
+  const claims = values.service
+    ? { role: values.role, org: values.org ?? null, iss: 'boucle-gateway', aud: 'boucle-services' }
+    : {
+        boucle_role: values.role,
+        boucle_org: values.org ?? null,
+        iss: DEV_ISSUER,
+        aud: DEV_AUDIENCE,
+      };
   const input = `${encode({ alg: 'EdDSA', typ: 'JWT' })}.${encode({
     sub: values.user,
-    role: values.role,
-    org: values.org ?? null,
-    iss: 'boucle-gateway',
-    aud: 'boucle-services',
+    ...claims,
     iat: now,
     exp: now + Number(values.ttl),
   })}`;
-  const signature = sign(null, Buffer.from(input), createPrivateKey(keys().privateKeyPem));
+  const key = keys(values.service ? 'identity' : 'idp').privateKeyPem;
+  const signature = sign(null, Buffer.from(input), createPrivateKey(key));
   process.stdout.write(`${input}.${signature.toString('base64url')}\n`);
 } else {
-  console.error('usage: node scripts/dev-identity.mjs public | token --role <role> [--org <id>]');
+  console.error(
+    'usage: node scripts/dev-identity.mjs public | private | idp-public | token --role <role> [--org <id>] [--service]',
+  );
   process.exit(2);
 }
