@@ -57,6 +57,26 @@ describe(loadConfig.name, () => {
     ).toThrow(/SUBJECT_PREFIX/);
   });
 
+  it('should leave NATS credentials unset unless NATS_USER and NATS_PASSWORD are set', () => {
+    const none = loadConfig('inventory', shape, valid);
+    expect([none.NATS_USER, none.NATS_PASSWORD]).toEqual([undefined, undefined]);
+    const sut = loadConfig('inventory', shape, {
+      ...valid,
+      NATS_USER: 'inventory',
+      NATS_PASSWORD: 's3cret',
+    });
+    expect([sut.NATS_USER, sut.NATS_PASSWORD]).toEqual(['inventory', 's3cret']);
+  });
+
+  it('should refuse credentials in NATS_URL, which the NATS client would ignore', () => {
+    expect(() =>
+      loadConfig('inventory', shape, {
+        ...valid,
+        NATS_URL: 'nats://inventory:s3cret@127.0.0.1:4222',
+      }),
+    ).toThrow(/NATS_URL: must not carry credentials/);
+  });
+
   it('should leave stream replicas unset unless STREAM_REPLICAS is set', () => {
     expect(loadConfig('inventory', shape, valid).STREAM_REPLICAS).toBeUndefined();
     const sut = loadConfig('inventory', shape, { ...valid, STREAM_REPLICAS: '3' });

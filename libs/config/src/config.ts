@@ -74,7 +74,16 @@ export const env = {
         'must hold at least one PEM public key (BEGIN PUBLIC KEY)',
       ),
   postgresUrl: () => url(['postgres:', 'postgresql:']),
-  natsUrl: () => url(['nats:', 'tls:']),
+  /** Credentials in the URL are refused: the NATS client ignores them (use NATS_USER / NATS_PASSWORD). */
+  natsUrl: () =>
+    url(['nats:', 'tls:']).refine((value) => {
+      try {
+        const parsed = new URL(value);
+        return parsed.username === '' && parsed.password === '';
+      } catch {
+        return true;
+      }
+    }, 'must not carry credentials (the NATS client ignores them): set NATS_USER and NATS_PASSWORD'),
   redisUrl: () => url(['redis:', 'rediss:']),
   port: (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
@@ -102,6 +111,12 @@ export const serviceShape = {
   LOG_LEVEL: env.logLevel(),
   DATABASE_URL: env.postgresUrl(),
   NATS_URL: env.natsUrl(),
+  /**
+   * The service's own NATS user and its password (deploy/nats); both unset against a
+   * server without authorization, as in development and tests.
+   */
+  NATS_USER: z.string().trim().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
   REDIS_URL: env.redisUrl(),
   SUBJECT_PREFIX: env.subjectPrefix(),
   /**

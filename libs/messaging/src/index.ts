@@ -1,4 +1,5 @@
 export * from './naming.js';
+export * from './nats-connection.js';
 export * from './backoff.js';
 export * from './migrations.js';
 export * from './outbox/outbox.js';

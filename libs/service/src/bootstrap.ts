@@ -11,13 +11,18 @@ import {
   MessagingRuntime,
   RpcServer,
   rpcRequestMetrics,
+  serviceConnectOptions,
+  type NatsCredentials,
 } from '@boucle/messaging';
-import { METRICS_REGISTRY } from './tokens.js';
+import type { ServiceOptions } from './service.module.js';
+import { METRICS_REGISTRY, SERVICE_OPTIONS } from './tokens.js';
 
 export interface ServiceAppOptions {
   /** The service's name, also its request/reply queue group shared by its replicas. */
   service: string;
   natsUrl: string;
+  /** Defaults to the `NATS_USER` / `NATS_PASSWORD` of the config given to `ServiceModule`. */
+  natsCredentials?: NatsCredentials;
   subjectPrefix: string;
   /** The gateway's public keys, which sign who is calling. */
   identityPublicKeys: readonly string[];
@@ -34,8 +39,18 @@ export async function createServiceApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  const { config } = app.get<ServiceOptions>(SERVICE_OPTIONS);
   const rpc = new RpcServer({
-    nats: { servers: options.natsUrl, queue: options.service, maxReconnectAttempts: -1 },
+    nats: {
+      servers: options.natsUrl,
+      queue: options.service,
+      maxReconnectAttempts: -1,
+      // The same user and inbox as the service's MessagingModule connection.
+      ...serviceConnectOptions(
+        options.service,
+        options.natsCredentials ?? { user: config.NATS_USER, password: config.NATS_PASSWORD },
+      ),
+    },
     prefix: options.subjectPrefix,
     onReply: rpcRequestMetrics(app.get<Registry>(METRICS_REGISTRY)),
     commandLog: new CommandLog(app.get(MikroORM)),

@@ -18,6 +18,8 @@ export interface ServiceConfig {
   LOG_LEVEL: LogLevel;
   DATABASE_URL: string;
   NATS_URL: string;
+  NATS_USER?: string | undefined;
+  NATS_PASSWORD?: string | undefined;
   REDIS_URL: string;
   SUBJECT_PREFIX: string;
   STREAM_REPLICAS?: number | undefined;
@@ -33,7 +35,9 @@ export interface ServiceOptions {
   /** Queues whose depth `/metrics` shows. */
   queues?: readonly string[];
   poolSize?: number;
-  messaging?: Partial<Omit<MessagingModuleOptions, 'producer' | 'natsUrl' | 'databaseUrl'>>;
+  messaging?: Partial<
+    Omit<MessagingModuleOptions, 'producer' | 'natsUrl' | 'natsCredentials' | 'databaseUrl'>
+  >;
   /** Where log lines go; standard output by default. */
   logDestination?: DestinationStream;
 }
@@ -64,6 +68,7 @@ export class ServiceModule {
         MessagingModule.forRoot({
           producer: options.service,
           natsUrl: config.NATS_URL,
+          natsCredentials: { user: config.NATS_USER, password: config.NATS_PASSWORD },
           databaseUrl: config.DATABASE_URL,
           subjectPrefix: config.SUBJECT_PREFIX,
           ...(config.STREAM_REPLICAS && { stream: { replicas: config.STREAM_REPLICAS } }),

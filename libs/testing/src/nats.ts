@@ -32,6 +32,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface PrivateNatsServerOptions {
+  /**
+   * A configuration file (e.g. one including deploy/nats/accounts.conf); the port,
+   * the listen address and the store directory are still this server's own.
+   */
+  configFile?: string;
+  /** Environment of nats-server, for the variables its configuration reads. */
+  env?: Record<string, string>;
+}
+
 /**
  * A nats-server owned by one test (its own port and store directory), for
  * killing and restarting. The shared server is never touched.
@@ -43,10 +53,14 @@ export class PrivateNatsServer {
   private constructor(
     readonly port: number,
     private readonly binary: string,
+    private readonly options: PrivateNatsServerOptions,
   ) {}
 
-  static async start(binary = testEnvironment().natsServerBin): Promise<PrivateNatsServer> {
-    const server = new PrivateNatsServer(await freePort(), binary);
+  static async start(
+    binary = testEnvironment().natsServerBin,
+    options: PrivateNatsServerOptions = {},
+  ): Promise<PrivateNatsServer> {
+    const server = new PrivateNatsServer(await freePort(), binary, options);
     await server.restart();
     return server;
   }
@@ -57,11 +71,16 @@ export class PrivateNatsServer {
 
   async restart(): Promise<void> {
     if (this.process) throw new Error('nats-server is already running');
+    const { configFile, env } = this.options;
     const child = spawn(
       this.binary,
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
+      [
+        ...(configFile ? ['-c', configFile] : []),
+        ...['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
+      ],
       {
         stdio: 'ignore',
+        ...(env && { env: { ...process.env, ...env } }),
       },
     );
     this.process = child;
@@ -70,8 +89,13 @@ export class PrivateNatsServer {
     });
     await eventually(
       async () => {
-        const nc = await connect({ servers: this.url, reconnect: false, timeout: 500 });
-        await nc.close();
+        try {
+          const nc = await connect({ servers: this.url, reconnect: false, timeout: 500 });
+          await nc.close();
+        } catch (error) {
+          // A server requiring a user is up when it refuses an anonymous one.
+          if (!/authorization/i.test(String(error))) throw error;
+        }
       },
       { timeoutMs: 15_000, intervalMs: 100 },
     );

@@ -1,6 +1,6 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { connect } from '@nats-io/transport-node';
-import { IdentitySigner, RpcClient } from '@boucle/messaging';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { IdentitySigner, RpcClient, serviceConnectOptions } from '@boucle/messaging';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@boucle/service';
 import { Authenticator } from './auth/authenticator.js';
@@ -8,6 +8,15 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { Dispatcher, RPC_CLIENT } from './routes/dispatcher.js';
 
 export const NATS = Symbol('NATS');
+
+/** The connection to NATS goes last, once no request is in flight. */
+class CloseNats implements OnApplicationShutdown {
+  constructor(@Inject(NATS) private readonly nc: NatsConnection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
 
 @Module({})
 export class GatewayModule {
@@ -20,7 +29,14 @@ export class GatewayModule {
         {
           provide: NATS,
           useFactory: () =>
-            connect({ servers: config.NATS_URL, maxReconnectAttempts: -1, name: 'boucle-gateway' }),
+            connect({
+              servers: config.NATS_URL,
+              maxReconnectAttempts: -1,
+              ...serviceConnectOptions('gateway', {
+                user: config.NATS_USER,
+                password: config.NATS_PASSWORD,
+              }),
+            }),
         },
         {
           provide: RPC_CLIENT,
@@ -35,6 +51,7 @@ export class GatewayModule {
         },
         Authenticator,
         Dispatcher,
+        CloseNats,
       ],
       exports: [NATS],
     };

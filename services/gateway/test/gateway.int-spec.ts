@@ -123,13 +123,16 @@ describe('gateway /v1', () => {
     if (inventory && inventory.exitCode === null) {
       const exited = new Promise((resolve) => inventory.once('exit', resolve));
       inventory.kill('SIGTERM');
+      // A stop that hangs must not hold the test run: it is killed after its grace period.
+      const grace = setTimeout(() => inventory.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(grace);
     }
     const admin = new pg.Client({ connectionString: machine.postgresUrl });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
-  });
+  }, 30_000);
 
   describe('authentication', () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -32,6 +32,7 @@ import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner
 import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { CommandLog } from '../rpc/command-log.js';
 import { Naming } from '../naming.js';
+import { serviceConnectOptions, type NatsCredentials } from '../nats-connection.js';
 import {
   OutboxRelay,
   StuckOutboxRowError,
@@ -49,6 +50,8 @@ export interface MessagingModuleOptions {
   /** The service this process is; it owns the stream `<PRODUCER>`. */
   producer: Producer;
   natsUrl: string;
+  /** The service's NATS user (`NATS_USER` / `NATS_PASSWORD`); none on a server without authorization. */
+  natsCredentials?: NatsCredentials;
   /** The service's own database, where its outbox lives. */
   databaseUrl: string;
   subjectPrefix?: string;
@@ -343,7 +346,7 @@ export class MessagingModule {
             connect({
               servers: options.natsUrl,
               maxReconnectAttempts: -1,
-              name: `boucle-${options.producer}`,
+              ...serviceConnectOptions(options.producer, options.natsCredentials),
             }),
         },
         {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, loadConfig } from '@boucle/config';
+import { ConfigError, env, loadConfig, serviceShape } from '@boucle/config';
 
 const PRIVATE_KEY = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/;
 
@@ -8,6 +8,9 @@ const shape = {
   LOG_LEVEL: env.logLevel(),
   HTTP_PORT: env.port(3000),
   NATS_URL: env.natsUrl(),
+  /** The gateway's own NATS user, allowed to send requests to the services and nothing else. */
+  NATS_USER: serviceShape.NATS_USER,
+  NATS_PASSWORD: serviceShape.NATS_PASSWORD,
   SUBJECT_PREFIX: env.subjectPrefix(),
   /** Who issues people's tokens (the OIDC provider), and for which audience. */
   AUTH_ISSUER: z.string().min(1),
