@@ -1,137 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import path from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import pg from 'pg';
-import { withDatabase } from '@boucle/database';
-import { eventually, freePort, testEnvironment, testIdentityKeys, uniqueId } from '@boucle/testing';
-import { createGatewayApp } from '../src/app.js';
-import { loadGatewayConfig } from '../src/config/gateway.config.js';
 import { ROUTES } from '../src/routes/routes.js';
-
-/*
- * The gateway in front of a real inventory service, started in a process of its own as
- * in production (services never import each other), on a database of its own.
- */
-const ROOT = path.join(import.meta.dirname, '..', '..', '..');
-const ISSUER = 'https://id.example/realms/cluster';
-const AUDIENCE = 'boucle';
+import { AUDIENCE, ISSUER, startGatewaySystem, type GatewaySystem } from './harness.js';
 
 describe('gateway /v1', () => {
-  const machine = testEnvironment();
-  const prefix = `${uniqueId()}.`;
-  const database = `test_gw_${uniqueId().replace(/-/g, '_')}`;
-  const provider = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  let inventory: ChildProcess;
-  let inventoryUrl: string;
-  let gateway: NestExpressApplication;
-  let base: string;
-
-  const token = (
-    claims: Record<string, unknown>,
-    key: KeyObject = provider.privateKey,
-    alg = 'RS256',
-  ) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(key);
-  const person = (role: string, org: string | null, sub = `${role}-1`) =>
-    token({ sub, boucle_role: role, boucle_org: org });
-
-  const call = async (
-    method: string,
-    url: string,
-    bearer?: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await fetch(`${base}${url}`, {
-      method,
-      headers: {
-        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined
-        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
-        : {}),
-    });
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      body: (await response.json()) as Record<string, unknown>,
-    };
-  };
-
-  /** How many requests inventory has answered, from its own metrics. */
-  async function answered(): Promise<number> {
-    const text = await (await fetch(`${inventoryUrl}/metrics`)).text();
-    return [...text.matchAll(/^boucle_rpc_request_duration_seconds_count\{[^}]*\} (\d+)$/gm)]
-      .map((m) => Number(m[1]))
-      .reduce((a, b) => a + b, 0);
-  }
+  let system: GatewaySystem;
+  const person = (role: string, org: string | null, sub?: string) => system.person(role, org, sub);
+  const token: GatewaySystem['token'] = (claims, key, alg) => system.token(claims, key, alg);
+  const call: GatewaySystem['call'] = (...args) => system.call(...args);
+  const answered = () => system.answered();
 
   beforeAll(async () => {
-    const port = await freePort();
-    inventoryUrl = `http://127.0.0.1:${port}`;
-    inventory = spawn(
-      process.execPath,
-      ['--import', '@swc-node/register/esm-register', 'services/inventory/src/main.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: withDatabase(machine.postgresUrl, database),
-          NATS_URL: machine.natsUrl,
-          REDIS_URL: machine.redisUrl,
-          SUBJECT_PREFIX: prefix,
-          QUEUE_PREFIX: `${prefix}inventory`,
-          IDENTITY_PUBLIC_KEYS: testIdentityKeys().publicKeyPem,
-          HTTP_PORT: String(port),
-          LOG_LEVEL: 'error',
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
-    await eventually(
-      async () =>
-        expect((await fetch(`${inventoryUrl}/health/ready`).catch(() => null))?.status).toBe(200),
-      { timeoutMs: 60_000 },
-    );
-    gateway = await createGatewayApp(
-      loadGatewayConfig({
-        NATS_URL: machine.natsUrl,
-        SUBJECT_PREFIX: prefix,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
-        AUTH_PUBLIC_KEYS: provider.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        IDENTITY_PRIVATE_KEY: testIdentityKeys().privateKeyPem,
-        LOG_LEVEL: 'error',
-      }),
-    );
-    await gateway.listen(0, '127.0.0.1');
-    base = await gateway.getUrl();
+    system = await startGatewaySystem();
   }, 90_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    if (inventory && inventory.exitCode === null) {
-      const exited = new Promise((resolve) => inventory.once('exit', resolve));
-      inventory.kill('SIGTERM');
-      // A stop that hangs must not hold the test run: it is killed after its grace period.
-      const grace = setTimeout(() => inventory.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(grace);
-    }
-    const admin = new pg.Client({ connectionString: machine.postgresUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await system?.close();
   }, 30_000);
 
   describe('authentication', () => {
@@ -167,7 +51,7 @@ describe('gateway /v1', () => {
             .setIssuer('https://evil.example')
             .setAudience(AUDIENCE)
             .setExpirationTime('5m')
-            .sign(provider.privateKey),
+            .sign(system.provider.privateKey),
       ],
       [
         'a token for another audience',
@@ -177,7 +61,7 @@ describe('gateway /v1', () => {
             .setIssuer(ISSUER)
             .setAudience('someone-else')
             .setExpirationTime('5m')
-            .sign(provider.privateKey),
+            .sign(system.provider.privateKey),
       ],
       [
         'an expired token',
@@ -187,7 +71,7 @@ describe('gateway /v1', () => {
             .setIssuer(ISSUER)
             .setAudience(AUDIENCE)
             .setExpirationTime(now() - 3_600)
-            .sign(provider.privateKey),
+            .sign(system.provider.privateKey),
       ],
       [
         'a token not valid yet',
@@ -198,7 +82,7 @@ describe('gateway /v1', () => {
             .setAudience(AUDIENCE)
             .setNotBefore(now() + 3_600)
             .setExpirationTime(now() + 7_200)
-            .sign(provider.privateKey),
+            .sign(system.provider.privateKey),
       ],
       ['a token speaking as system', () => person('system', null)],
     ])('should answer 401 to %s, and reach no service', async (_case, bearer) => {
@@ -343,7 +227,7 @@ describe('gateway /v1', () => {
 
   describe('/openapi.json', () => {
     it('should describe every route, with requests that carry no actor', async () => {
-      const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      const document = (await call('GET', '/openapi.json')).body as unknown as {
         openapi: string;
         paths: Record<
           string,

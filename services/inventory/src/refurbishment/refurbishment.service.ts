@@ -294,11 +294,12 @@ export class RefurbishmentService {
   ): Promise<{ goodId: string; state: string; cycle: number }> {
     return inTransaction(this.orm, async (em) => {
       const good = await this.goodsRepository.load(em, cmd.goodId, { forUpdate: true });
+      // Ownership first: another member learns nothing of the good, not even its kind.
+      assertActsFor(cmd.actor, good.organisationId, `good ${good.id}`);
       if (good.kind !== 'item')
         throw validation('goodId', `good ${good.id} is a ${good.kind}, not a medical aid`);
       const location = await this.sites.locationOwner(em, cmd.locationId);
       // It comes back to the organisation that owns it, into one of its own locations.
-      assertActsFor(cmd.actor, good.organisationId, `good ${good.id}`);
       if (location.organisationId !== good.organisationId) {
         throw validation(
           'locationId',
