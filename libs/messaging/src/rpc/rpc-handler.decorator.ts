@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
 import {
   RPC_HEADERS,
@@ -13,8 +12,6 @@ import { currentWorkContext } from '../context/work-context.js';
 import { boundedErrorBody } from './bounded-error.js';
 import { commandFingerprint, type RecordedCommand } from './command-log.js';
 import { Refusal, refusalBody, validationRefusal } from './refusal.js';
-
-const logger = new Logger('Rpc');
 
 type Handler<TDef extends RpcDefinition> = (
   request: RpcRequest<TDef>,
@@ -121,22 +118,14 @@ async function answer<TDef extends RpcDefinition>(
   if (command) {
     command.fingerprint = commandFingerprint(def.subject, request.data);
     command.check = (result) => checkResponse(def, result);
-    const first = await command.log.find(command.id);
-    if (first) return replay(def, command, first);
   }
   try {
-    const result = await handle(request.data as RpcRequest<TDef>);
-    const response = checkResponse(def, result);
-    if (
-      command?.recorded &&
-      JSON.stringify(command.recorded.response ?? null) !== JSON.stringify(result ?? null)
-    ) {
-      logger.error(`${def.subject} answered otherwise than the answer its transaction recorded`);
-    }
-    return response;
+    return checkResponse(def, await handle(request.data as RpcRequest<TDef>));
   } catch (error) {
-    // Sent again while the first was still at work: the first committed meanwhile, and this
-    // one failed on its traces (its command id, or a duplicate serial the first inserted).
+    // Sent again: its transaction's first statement claims the command id, which the first
+    // attempt holds (committed, or still at work and then committed), so it fails there or
+    // on another trace of the first (a duplicate serial). No lookup before the work: a
+    // command seen for the first time, the usual case, costs no extra round trip.
     // The first answer is the answer.
     if (command) {
       const first = await command.log.find(command.id);

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InventoryStockMovedV1, type Actor } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
 import { recordEvent } from '@boucle/messaging';
-import { insufficientQuantity } from '../common/errors.js';
-import type { Good } from '../goods/good.js';
+import { insufficientQuantity, validation } from '../common/errors.js';
+import { describeGood, type Good } from '../goods/good.js';
+import { assertTransition } from '../goods/lifecycle.js';
 import { LedgerRepository, type Place } from './ledger.repository.js';
 
 export interface Movement {
@@ -27,6 +29,32 @@ export interface Movement {
 @Injectable()
 export class LedgerService {
   constructor(private readonly ledger: LedgerRepository) {}
+
+  /**
+   * A medical aid one step along its lifecycle, where it stands: the transition checked
+   * against its lifecycle, the movement appended. Returns the movement's id.
+   */
+  async advanceItem(
+    em: EntityManager,
+    good: Good,
+    to: string,
+    reason: string,
+    actor: Actor,
+    causeId: string = randomUUID(),
+  ): Promise<string> {
+    assertTransition(good.kind, good.state, to, describeGood(good));
+    const [balance] = await this.ledger.balances(em, good.id);
+    if (!balance) throw validation('goodId', `${describeGood(good)} is not in stock`);
+    return this.move(em, {
+      good,
+      quantity: '1',
+      from: { state: good.state, locationId: balance.locationId },
+      to: { state: to, locationId: balance.locationId },
+      reason,
+      actor,
+      cause: { type: 'command', id: causeId },
+    });
+  }
 
   async move(em: EntityManager, m: Movement): Promise<string> {
     // An item's state is where its one unit is; a divisible good takes the new state once nothing

@@ -55,7 +55,14 @@ export class QuarantineService {
       if (releasedHoldIds.length > 0) good = await this.goodsRepository.load(em, good.id);
       const id = randomUUID();
       // The note stays in the quarantine record: free text never enters the ledger.
-      await this.advance(em, good, 'quarantined', `quarantined: ${cmd.reason}`, cmd.actor, id);
+      await this.ledger.advanceItem(
+        em,
+        good,
+        'quarantined',
+        `quarantined: ${cmd.reason}`,
+        cmd.actor,
+        id,
+      );
       await this.quarantineRepository.insert(em, {
         id,
         goodId: good.id,
@@ -101,7 +108,7 @@ export class QuarantineService {
         quarantineId: quarantine.id,
         actor: cmd.actor,
       });
-      await this.advance(
+      await this.ledger.advanceItem(
         em,
         good,
         'refurbishing',
@@ -129,7 +136,7 @@ export class QuarantineService {
       const good = await this.loadAid(em, cmd.goodId, cmd.actor);
       const quarantine = await this.openQuarantine(em, good, 'scrapped');
       const { route, facility } = cmd.destination;
-      const movementId = await this.advance(
+      const movementId = await this.ledger.advanceItem(
         em,
         good,
         'scrapped',
@@ -181,28 +188,6 @@ export class QuarantineService {
       );
     }
     return quarantine;
-  }
-
-  private async advance(
-    em: EntityManager,
-    good: Good,
-    to: string,
-    reason: string,
-    actor: Actor,
-    causeId: string,
-  ): Promise<string> {
-    assertTransition(good.kind, good.state, to, describeGood(good));
-    const [balance] = await this.ledgerRepository.balances(em, good.id);
-    if (!balance) throw validation('goodId', `${describeGood(good)} is not in stock`);
-    return this.ledger.move(em, {
-      good,
-      quantity: '1',
-      from: { state: good.state, locationId: balance.locationId },
-      to: { state: to, locationId: balance.locationId },
-      reason,
-      actor,
-      cause: { type: 'command', id: causeId },
-    });
   }
 }
 

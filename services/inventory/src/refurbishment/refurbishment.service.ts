@@ -71,7 +71,7 @@ export class RefurbishmentService {
         { decision: cmd.decision, notes: cmd.notes ?? null },
         cmd.actor,
       );
-      await this.advance(em, good, to, `triage: ${cmd.decision}`, cmd.actor);
+      await this.ledger.advanceItem(em, good, to, `triage: ${cmd.decision}`, cmd.actor);
       await recordEvent(
         em,
         InventoryItemTriagedV1,
@@ -92,7 +92,7 @@ export class RefurbishmentService {
       const model = await this.deviceModel(em, { ...good, deviceModelVersion: null });
       await this.goodsRepository.pinDeviceModelVersion(em, good.id, model.version);
       good.deviceModelVersion = model.version;
-      await this.advance(em, good, 'refurbishing', 'refurbishment started', cmd.actor);
+      await this.ledger.advanceItem(em, good, 'refurbishing', 'refurbishment started', cmd.actor);
     });
   }
 
@@ -126,7 +126,13 @@ export class RefurbishmentService {
           { passed: true, notes: cmd.notes ?? null },
           cmd.actor,
         );
-        await this.advance(em, good, 'quality-checked', 'quality check passed', cmd.actor);
+        await this.ledger.advanceItem(
+          em,
+          good,
+          'quality-checked',
+          'quality check passed',
+          cmd.actor,
+        );
         await this.recorded(em, good, 'quality-check', cmd.actor);
         return;
       }
@@ -143,7 +149,7 @@ export class RefurbishmentService {
         cmd.actor,
       );
       if (good.state === 'quality-checked') {
-        await this.advance(em, good, 'refurbishing', 'quality check failed', cmd.actor);
+        await this.ledger.advanceItem(em, good, 'refurbishing', 'quality check failed', cmd.actor);
       }
     });
   }
@@ -165,7 +171,13 @@ export class RefurbishmentService {
       }
       const data = { performedOn: cmd.performedOn, method: cmd.method, operatorId: cmd.operatorId };
       await this.record(em, good, 'disinfection', data, cmd.actor);
-      await this.advance(em, good, 'disinfected', `disinfection: ${cmd.method}`, cmd.actor);
+      await this.ledger.advanceItem(
+        em,
+        good,
+        'disinfected',
+        `disinfection: ${cmd.method}`,
+        cmd.actor,
+      );
       await this.recorded(em, good, 'disinfection', cmd.actor);
     });
   }
@@ -223,7 +235,13 @@ export class RefurbishmentService {
       await this.record(em, good, 'certification', data, cmd.actor);
       await this.refurbishmentRepository.setLifetime(em, good.id, lifetime);
       if (good.state !== 'certified') {
-        await this.advance(em, good, 'certified', `certified by ${cmd.actor.userId}`, cmd.actor);
+        await this.ledger.advanceItem(
+          em,
+          good,
+          'certified',
+          `certified by ${cmd.actor.userId}`,
+          cmd.actor,
+        );
       }
       await recordEvent(
         em,
@@ -270,7 +288,13 @@ export class RefurbishmentService {
         );
       }
       const model = await this.deviceModel(em, good);
-      await this.advance(em, good, 'available', 'every refurbishment gate recorded', cmd.actor);
+      await this.ledger.advanceItem(
+        em,
+        good,
+        'available',
+        'every refurbishment gate recorded',
+        cmd.actor,
+      );
       await recordEvent(
         em,
         InventoryItemAvailableV1,
@@ -384,27 +408,6 @@ export class RefurbishmentService {
         },
       );
     }
-  }
-
-  private async advance(
-    em: EntityManager,
-    good: Good,
-    to: string,
-    reason: string,
-    actor: Actor,
-  ): Promise<void> {
-    assertTransition(good.kind, good.state, to, describeGood(good));
-    const [balance] = await this.ledgerRepository.balances(em, good.id);
-    if (!balance) throw validation('goodId', `${describeGood(good)} is not in stock`);
-    await this.ledger.move(em, {
-      good,
-      quantity: '1',
-      from: { state: good.state, locationId: balance.locationId },
-      to: { state: to, locationId: balance.locationId },
-      reason,
-      actor,
-      cause: { type: 'command', id: randomUUID() },
-    });
   }
 
   private async record(
