@@ -21,7 +21,7 @@ const swc = [
 const root = import.meta.dirname;
 
 const aliases = Object.fromEntries(
-  ['contracts', 'config', 'database', 'messaging', 'testing'].map((lib) => [
+  ['contracts', 'config', 'database', 'messaging', 'routing', 'testing'].map((lib) => [
     `^@boucle/${lib}$`,
     path.join(root, 'libs', lib, 'src', 'index.ts'),
   ]),

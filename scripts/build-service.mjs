@@ -1,5 +1,7 @@
 // Builds one service into a single ESM file that plain `node` runs:
 //   node scripts/build-service.mjs <service>  →  dist/services/<service>/main.js (+ .map)
+// and each worker thread's entry, `src/**/<name>.worker.ts`, into `<name>.worker.js` beside
+// it (the service starts it from `new URL('./<name>.worker.js', import.meta.url)`).
 //
 // esbuild bundles the service with the workspace libraries it imports (`@boucle/*`, mapped
 // to their sources by tsconfig `paths`) and leaves every npm package external, loaded from
@@ -8,7 +10,7 @@
 // first compiled by SWC with the options the tests use (jest.preset.js); esbuild only
 // bundles the result. scripts/service-prelude.mjs runs before the service's own code (why:
 // see that file).
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { transform } from '@swc/core';
@@ -50,9 +52,21 @@ const swcDecorators = {
   },
 };
 
+// A worker thread runs a file of its own, so each one is an entry point, bundled whole.
+const entryPoints = { main: path.join(projectRoot, 'src', 'main.ts') };
+const sources = await readdir(path.join(projectRoot, 'src'), { recursive: true });
+for (const file of sources.filter((f) => f.endsWith('.worker.ts')).sort()) {
+  const name = path.basename(file, '.ts');
+  if (entryPoints[name]) {
+    console.error(`two workers are named ${name}.ts: each must have a name of its own in dist`);
+    process.exit(1);
+  }
+  entryPoints[name] = path.join(projectRoot, 'src', file);
+}
+
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: path.join(projectRoot, 'src', 'main.ts') },
+  entryPoints,
   inject: [path.join(root, 'scripts', 'service-prelude.mjs')],
   outdir,
   bundle: true,
@@ -82,8 +96,14 @@ for (const lib of [...external].filter((p) => p.startsWith('@boucle/'))) {
   console.error(`${lib} was left external: it would load TypeScript sources at run time`);
   process.exit(1);
 }
-const size = result.metafile.outputs[path.relative(root, path.join(outdir, 'main.js'))]?.bytes;
+const kB = (name) =>
+  Math.round(
+    (result.metafile.outputs[path.relative(root, path.join(outdir, `${name}.js`))]?.bytes ?? 0) /
+      1024,
+  );
+const workers = Object.keys(entryPoints).filter((name) => name !== 'main');
 console.log(
   `${service}: ${bundled.length} source files → ${path.relative(root, outdir)}/main.js` +
-    ` (${Math.round((size ?? 0) / 1024)} kB, ${external.size} external packages)`,
+    ` (${kB('main')} kB, ${external.size} external packages)` +
+    workers.map((name) => `, ${name}.js (${kB(name)} kB)`).join(''),
 );

@@ -2,8 +2,9 @@
 // committed), its public key given to services started on this machine, its private key
 // signing development identities (`npm run token`).
 import { generateKeyPairSync, createPrivateKey, sign } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.join(import.meta.dirname, '..', '.boucle');
@@ -35,8 +36,37 @@ export const DEV_ISSUER = 'boucle-dev';
 export const DEV_AUDIENCE = 'boucle';
 
 const ROLES = ['operator', 'refurbisher', 'driver', 'firm', 'shop', 'beneficiary', 'coordinator'];
+
+/**
+ * A bearer token of the development sign-in provider for a person of the cluster, as
+ * `npm run token` prints it; with `service`, an identity to call a service directly.
+ * Scripts on this machine (`npm run demo`) sign in through this rather than their own keys.
+ */
+export function devToken({ role, org = null, user = 'dev-user', ttl = 3600, service = false }) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = service
+    ? { role, org, iss: 'boucle-gateway', aud: 'boucle-services' }
+    : { boucle_role: role, boucle_org: org, iss: DEV_ISSUER, aud: DEV_AUDIENCE };
+  const input = `${encode({ alg: 'EdDSA', typ: 'JWT' })}.${encode({
+    sub: user,
+    ...claims,
+    iat: now,
+    exp: now + Number(ttl),
+  })}`;
+  const key = keys(service ? 'identity' : 'idp').privateKeyPem;
+  return `${input}.${sign(null, Buffer.from(input), createPrivateKey(key)).toString('base64url')}`;
+}
+
+// Run as a command, not when imported for devToken (argv[1] may be a symlink's path).
+const invoked =
+  process.argv[1] !== undefined &&
+  existsSync(process.argv[1]) &&
+  realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 const [command, ...rest] = process.argv.slice(2);
-if (command === 'public') {
+if (!invoked) {
+  // Imported: the command line is not this module's to read.
+} else if (command === 'public') {
   process.stdout.write(keys().publicKeyPem);
 } else if (command === 'private') {
   process.stdout.write(keys().privateKeyPem);
@@ -60,25 +90,14 @@ if (command === 'public') {
     );
     process.exit(2);
   }
-  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const claims = values.service
-    ? { role: values.role, org: values.org ?? null, iss: 'boucle-gateway', aud: 'boucle-services' }
-    : {
-        boucle_role: values.role,
-        boucle_org: values.org ?? null,
-        iss: DEV_ISSUER,
-        aud: DEV_AUDIENCE,
-      };
-  const input = `${encode({ alg: 'EdDSA', typ: 'JWT' })}.${encode({
-    sub: values.user,
-    ...claims,
-    iat: now,
-    exp: now + Number(values.ttl),
-  })}`;
-  const key = keys(values.service ? 'identity' : 'idp').privateKeyPem;
-  const signature = sign(null, Buffer.from(input), createPrivateKey(key));
-  process.stdout.write(`${input}.${signature.toString('base64url')}\n`);
+  const token = devToken({
+    role: values.role,
+    org: values.org ?? null,
+    user: values.user,
+    ttl: values.ttl,
+    service: values.service,
+  });
+  process.stdout.write(`${token}\n`);
 } else {
   console.error(
     'usage: node scripts/dev-identity.mjs public | private | idp-public | token --role <role> [--org <id>] [--service]',

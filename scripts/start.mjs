@@ -32,10 +32,38 @@ const SERVICES = [
     ready: '/health/ready',
   },
   {
+    name: 'collection',
+    port: 3002,
+    env: {
+      DATABASE_URL:
+        process.env.COLLECTION_DATABASE_URL ?? `${infrastructure.DATABASE_HOST}/collection`,
+      NATS_URL: infrastructure.NATS_URL,
+      REDIS_URL: infrastructure.REDIS_URL,
+      IDENTITY_PUBLIC_KEYS: process.env.IDENTITY_PUBLIC_KEYS ?? devKey('public'),
+      HTTP_PORT: '3002',
+    },
+    ready: '/health/ready',
+  },
+  {
+    name: 'matching',
+    port: 3003,
+    // Outside production, and without PERSONAL_DATA_KEYS in the environment, matching
+    // seals personal data with its development key (services/matching README, Keys).
+    env: {
+      DATABASE_URL: process.env.MATCHING_DATABASE_URL ?? `${infrastructure.DATABASE_HOST}/matching`,
+      NATS_URL: infrastructure.NATS_URL,
+      REDIS_URL: infrastructure.REDIS_URL,
+      IDENTITY_PUBLIC_KEYS: process.env.IDENTITY_PUBLIC_KEYS ?? devKey('public'),
+      HTTP_PORT: '3003',
+    },
+    ready: '/health/ready',
+  },
+  {
     name: 'gateway',
     port: 3000,
     env: {
       NATS_URL: infrastructure.NATS_URL,
+      REDIS_URL: infrastructure.REDIS_URL,
       AUTH_ISSUER: process.env.AUTH_ISSUER ?? 'boucle-dev',
       AUTH_AUDIENCE: process.env.AUTH_AUDIENCE ?? 'boucle',
       ...(process.env.AUTH_JWKS_URL
@@ -44,7 +72,7 @@ const SERVICES = [
       IDENTITY_PRIVATE_KEY: process.env.IDENTITY_PRIVATE_KEY ?? devKey('private'),
       HTTP_PORT: '3000',
     },
-    ready: '/health/live',
+    ready: '/health/ready',
   },
 ];
 
@@ -62,7 +90,7 @@ try {
   process.exit(1);
 }
 
-say('building the services');
+say('building the services and the console');
 try {
   execFileSync(
     node,
@@ -73,6 +101,8 @@ try {
       'build',
       '-p',
       ...SERVICES.map((s) => s.name),
+      // The web console, which the gateway serves at / (apps/console → dist/apps/console).
+      'console',
       '--outputStyle=static',
     ],
     {
@@ -146,6 +176,7 @@ try {
 }
 if (!stopping) {
   say('ready');
+  say('  console      http://localhost:3000/');
   say('  API          http://localhost:3000/v1');
   say('  API document http://localhost:3000/openapi.json');
   for (const { service } of children)

@@ -5,3 +5,4 @@ export * from './event-definition.js';
 export * from './rpc-definition.js';
 export * from './events/index.js';
 export * from './rpc/index.js';
+export * from './asyncapi.js';

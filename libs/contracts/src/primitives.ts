@@ -83,3 +83,13 @@ export const OpaqueRef = z
     /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
     'must be an opaque reference (letters, digits, ".", "_", ":", "-"), never a name or an address',
   );
+
+/**
+ * A place on the map in WGS 84 decimal degrees, as a phone or a map gives it. Six decimals
+ * (about 10 cm) are more than a site or a collection point needs.
+ */
+export const GeoPoint = z.strictObject({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+});
+export type GeoPoint = z.infer<typeof GeoPoint>;

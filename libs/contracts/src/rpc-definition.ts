@@ -66,6 +66,11 @@ export const RPC_HEADERS = {
   commandId: 'Boucle-Command-Id',
   /** Who is calling, signed by the gateway: the only source of a request's actor. */
   identity: 'Boucle-Identity',
+  /**
+   * `<object id> <revision>`: the command goes ahead only if that object is still at that
+   * revision (HTTP If-Match), so that one person cannot overwrite another's change unseen.
+   */
+  ifMatch: 'Boucle-If-Match',
 } as const;
 
 /** What a caller sends: the request without its actor, which the identity header carries. */

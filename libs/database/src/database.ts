@@ -43,8 +43,25 @@ export function ormOptions(options: DatabaseOptions): Options {
 export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> {
   await ensureDatabaseExists(options.url);
   const orm = await MikroORM.init(ormOptions(options));
-  await orm.migrator.up();
+  await migrateAlone(options.url, () => orm.migrator.up());
   return orm;
+}
+
+/**
+ * Replicas started together on a new database would each run the same migrations, and
+ * all but one fail halfway. A session lock held on a connection of its own lets one
+ * migrate while the others wait, then find nothing left to do.
+ */
+async function migrateAlone(url: string, migrate: () => Promise<unknown>): Promise<void> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('boucle.migrations'))`);
+    await migrate();
+  } finally {
+    // Closing the session releases the lock, whatever happened.
+    await lock.end();
+  }
 }
 
 /**

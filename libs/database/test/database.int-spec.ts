@@ -74,6 +74,31 @@ describe(openDatabase.name, () => {
     await cleanup.end();
   });
 
+  it('should migrate once when replicas start together on a new database', async () => {
+    const fresh = withDatabase(admin, `test_${uniqueId()}`);
+    // Many migrations make the window wide: each replica would run them all at once.
+    const many: NamedMigration[] = Array.from({ length: 30 }, (_, i) => ({
+      name: `Test2026112300${String(i).padStart(4, '0')}Table`,
+      class: class extends Migration {
+        override up(): void {
+          this.addSql(`CREATE TABLE t${i} (id serial PRIMARY KEY, at timestamptz DEFAULT now())`);
+        }
+      },
+    }));
+
+    const replicas = await Promise.allSettled(
+      [1, 2, 3, 4].map(() => openDatabase({ url: fresh, entities: [], migrations: many })),
+    );
+
+    const failures = replicas.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
+    for (const r of replicas) if (r.status === 'fulfilled') await r.value.close();
+    const cleanup = new pg.Client({ connectionString: admin });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE "${new URL(fresh).pathname.slice(1)}" WITH (FORCE)`);
+    await cleanup.end();
+    expect(failures).toEqual([]);
+  });
+
   it('should refuse a database name that is not a plain identifier', async () => {
     await expect(ensureDatabaseExists(withDatabase(admin, 'bad"name'))).rejects.toThrow(
       /lowercase/,

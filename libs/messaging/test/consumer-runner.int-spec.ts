@@ -374,7 +374,9 @@ describe(ConsumerRunner.name, () => {
       expect(seen[1]).toBeGreaterThan(0);
     });
 
-    it('should apply each event within 2 s of its commit when traffic comes in bursts (20 rounds of 1 to 200)', async () => {
+    // Not a speed measure (bench:messaging is): an event missed by the consumer would wait for its
+    // redelivery after the 30 s ack wait; 10 s keeps that apart from a busy machine's slowness.
+    it('should apply each event well before a redelivery would when traffic comes in bursts (20 rounds of 1 to 200)', async () => {
       const random = seededRandom(20_261_123);
       await backbone.relay(RELAY_DEFAULTS).start();
       await backbone.runner(RUNNER_DEFAULTS).start();
@@ -409,7 +411,7 @@ describe(ConsumerRunner.name, () => {
             event: e.event_id,
             ms: Number(e.applied_ms) - committedAt.get(e.event_id)!,
           }))
-          .filter(({ ms }) => ms > 2_000);
+          .filter(({ ms }) => ms > 10_000);
         expect({ round, size, late }).toEqual({ round, size, late: [] });
         await idle(50 + random() * 450);
       }

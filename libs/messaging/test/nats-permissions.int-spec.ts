@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import {
   connect,
   PermissionViolationError,
@@ -215,11 +221,62 @@ describe('NATS permissions (deploy/nats)', () => {
       );
     });
 
-    it("should refuse the gateway collection's subjects until they are opened to it", async () => {
+    it("should let the gateway call collection, answered in collection's queue group", async () => {
+      const collection = await as('collection');
+      const responder = collection.subscribe('rpc.collection.pickup.list', {
+        queue: 'collection',
+        callback: (error: Error | null, msg: Msg) => {
+          if (!error) msg.respond(`pickups for ${msg.string()}`);
+        },
+      });
+      await collection.flush();
+      const gateway = await as('gateway');
+
+      const reply = await gateway.request('rpc.collection.pickup.list', 'shop-1', {
+        timeout: 5_000,
+      });
+
+      expect(reply.string()).toBe('pickups for shop-1');
+      expect(reply.subject.startsWith('_INBOX_gateway.')).toBe(true);
+      responder.unsubscribe();
+    });
+
+    it.each(['inventory', 'matching', 'collection'] as const)(
+      "should refuse %s a request to collection's subjects: only the gateway calls them",
+      async (user) => {
+        const nc = await as(user);
+        await expectRefused(
+          nc.request('rpc.collection.round.start', '{}', { timeout: 5_000 }),
+          'rpc.collection.round.start',
+        );
+      },
+    );
+
+    it("should let the gateway call matching, answered in matching's queue group", async () => {
+      const matching = await as('matching');
+      const responder = matching.subscribe('rpc.matching.need.list', {
+        queue: 'matching',
+        callback: (error: Error | null, msg: Msg) => {
+          if (!error) msg.respond(`needs for ${msg.string()}`);
+        },
+      });
+      await matching.flush();
+      const gateway = await as('gateway');
+
+      const reply = await gateway.request('rpc.matching.need.list', 'operator-1', {
+        timeout: 5_000,
+      });
+
+      expect(reply.string()).toBe('needs for operator-1');
+      expect(reply.subject.startsWith('_INBOX_gateway.')).toBe(true);
+      responder.unsubscribe();
+    });
+
+    it('should refuse the gateway a service it does not front', async () => {
       const gateway = await as('gateway');
       await expectRefused(
-        gateway.request('rpc.collection.pickups.list', '', { timeout: 5_000 }),
-        'rpc.collection.pickups.list',
+        gateway.request('rpc.ledger.entry.list', '', { timeout: 5_000 }),
+        'rpc.ledger.entry.list',
       );
     });
 
@@ -270,7 +327,8 @@ describe('NATS permissions (deploy/nats)', () => {
       await expectRefused(jsm.streams.purge('DEADLETTER'), '$JS.API.STREAM.PURGE.DEADLETTER');
       await expectRefused(
         jsm.streams.update('COLLECTION', { subjects: ['collection.>'] }),
-        '$JS.API.STREAM.INFO.COLLECTION',
+        // It may read the stream's info (it consumes completed pickups), never change it.
+        '$JS.API.STREAM.UPDATE.COLLECTION',
       );
       await expectRefused(
         jsm.streams.getMessage('COLLECTION', { seq: 1 }),
@@ -354,6 +412,282 @@ describe('NATS permissions (deploy/nats)', () => {
       await expectRefused(
         jsm.consumers.delete('MATCHING', 'inventory_reservation-requested'),
         '$JS.API.CONSUMER.DELETE.MATCHING.inventory_reservation-requested',
+      );
+    });
+
+    /** Matching's consumers of inventory's stream (services/matching, @OnEvent), by durable. */
+    const matchingDurables = {
+      'matching_catalogue-sites': 'inventory.site.registered.v1',
+      'matching_catalogue-stock': 'inventory.stock.moved.v1',
+      'matching_catalogue-items': 'inventory.item.available.v1',
+      'matching_catalogue-lots': 'inventory.lot.offered.v1',
+      'matching_catalogue-lot-windows': 'inventory.lot.window-amended.v1',
+      'matching_hold-placed': 'inventory.hold.placed.v1',
+      'matching_hold-rejected': 'inventory.hold.rejected.v1',
+      'matching_hold-released': 'inventory.hold.released.v1',
+      'matching_hold-handed-over': 'inventory.hold.handed-over.v1',
+    };
+
+    it.each(Object.entries(matchingDurables))(
+      "should let matching consume inventory's stream through %s, filtered on %s",
+      async (durable, subject) => {
+        await ensureProducerStream(jsm, naming, 'inventory');
+        await jetstream(inventory).publish(subject, JSON.stringify({ for: durable }));
+        const nc = await as('matching');
+        const manager = await jetstreamManager(nc);
+        const js = jetstream(nc);
+
+        // As the consumer runner provisions it: created, then updated by a newer release.
+        // From the last message: an earlier test may have published on the same subject.
+        await manager.consumers.add('INVENTORY', {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.Last,
+          filter_subject: subject,
+        });
+        await manager.consumers.update('INVENTORY', durable, { max_ack_pending: 1_000 });
+        const msg = await (await js.consumers.get('INVENTORY', durable)).next({ expires: 5_000 });
+
+        expect(msg?.subject).toBe(subject);
+        expect(msg?.string()).toBe(JSON.stringify({ for: durable }));
+        expect(await msg!.ackAck()).toBe(true);
+        expect((await manager.streams.info('INVENTORY')).config.name).toBe('INVENTORY');
+      },
+    );
+
+    it("should let matching read inventory's whole stream through the catalogue rebuild's own consumer, and delete it", async () => {
+      await ensureProducerStream(jsm, naming, 'inventory');
+      await jetstream(inventory).publish('inventory.site.registered.v1', '{"rebuild":1}');
+      const nc = await as('matching');
+      const manager = await jetstreamManager(nc);
+
+      await manager.consumers.add('INVENTORY', {
+        name: 'matching_catalogue-rebuild',
+        deliver_policy: DeliverPolicy.Last,
+        ack_policy: AckPolicy.None,
+      });
+      const msg = await (
+        await jetstream(nc).consumers.get('INVENTORY', 'matching_catalogue-rebuild')
+      ).next({ expires: 5_000 });
+
+      expect(msg?.string()).toBe('{"rebuild":1}');
+      await expect(
+        manager.consumers.delete('INVENTORY', 'matching_catalogue-rebuild'),
+      ).resolves.toBe(true);
+    });
+
+    it("should refuse matching any other consumer of inventory's stream, its messages, its durables' deletion and inventory's events", async () => {
+      await ensureProducerStream(jsm, naming, 'inventory');
+      const nc = await as('matching');
+      const manager = await jetstreamManager(nc);
+      await expectRefused(
+        manager.consumers.add('INVENTORY', {
+          durable_name: 'matching_snoop',
+          ack_policy: AckPolicy.Explicit,
+          filter_subject: 'inventory.>',
+        }),
+        '$JS.API.CONSUMER.CREATE.INVENTORY.matching_snoop.inventory.>',
+      );
+      // Its own durable, but reading another event than the one it is for.
+      await expectRefused(
+        manager.consumers.add('INVENTORY', {
+          durable_name: 'matching_hold-placed',
+          ack_policy: AckPolicy.Explicit,
+          filter_subject: 'inventory.hold.released.v1',
+        }),
+        '$JS.API.CONSUMER.CREATE.INVENTORY.matching_hold-placed.inventory.hold.released.v1',
+      );
+      await expectRefused(
+        manager.consumers.add('INVENTORY', {
+          durable_name: 'matching_catalogue-sites',
+          ack_policy: AckPolicy.Explicit,
+        }),
+        '$JS.API.CONSUMER.CREATE.INVENTORY.matching_catalogue-sites',
+      );
+      // Another service's durable, and an ephemeral consumer (which on 2.9 could update one).
+      await expectRefused(
+        manager.consumers.add('INVENTORY', {
+          durable_name: 'inventory_self-check',
+          ack_policy: AckPolicy.Explicit,
+          filter_subject: 'inventory.hold.placed.v1',
+        }),
+        '$JS.API.CONSUMER.CREATE.INVENTORY.inventory_self-check.inventory.hold.placed.v1',
+      );
+      await expectRefused(
+        manager.consumers.add('INVENTORY', { ack_policy: AckPolicy.None }),
+        '$JS.API.CONSUMER.CREATE.INVENTORY',
+      );
+      await expectRefused(
+        manager.consumers.delete('INVENTORY', 'matching_hold-placed'),
+        '$JS.API.CONSUMER.DELETE.INVENTORY.matching_hold-placed',
+      );
+      await expectRefused(
+        manager.streams.getMessage('INVENTORY', { seq: 1 }),
+        '$JS.API.STREAM.MSG.GET.INVENTORY',
+      );
+      await expectRefused(
+        manager.streams.update('INVENTORY', { subjects: ['inventory.>'] }),
+        '$JS.API.STREAM.UPDATE.INVENTORY',
+      );
+      await expectRefused(
+        jetstream(nc).publish('inventory.hold.placed.v1', '{"forged":1}'),
+        'inventory.hold.placed.v1',
+      );
+      await expectRefused(
+        jetstream(nc).publish('deadletter.inventory.x', '{}'),
+        'deadletter.inventory.x',
+      );
+      await expectRefused(
+        nc.request('rpc.inventory.lots.list', '', { timeout: 5_000 }),
+        'rpc.inventory.lots.list',
+      );
+    });
+
+    it('should let matching publish its events and dead letters, and answer requests in its queue group only', async () => {
+      const nc = await as('matching');
+      const manager = await jetstreamManager(nc);
+      await ensureProducerStream(manager, naming, 'matching');
+      await ensureDeadLetterStream(manager, naming);
+      const js = jetstream(nc);
+
+      const event = await js.publish('matching.reservation.requested.v1', '{"r":2}');
+      const dead = await js.publish('deadletter.matching.hold-placed.inventory.x.v1', '{}');
+
+      expect(event.stream).toBe('MATCHING');
+      expect(dead.stream).toBe('DEADLETTER');
+      await expectRefused(
+        js.publish('collection.pickup.completed.v1', '{}'),
+        'collection.pickup.completed.v1',
+      );
+      const rpc = nc.subscribe('rpc.matching.>', { queue: 'matching' });
+      await nc.flush();
+      expect(rpc.isClosed()).toBe(false);
+      rpc.unsubscribe();
+      await expectSubscriptionRefused(nc.subscribe('rpc.matching.>'));
+      await expectSubscriptionRefused(nc.subscribe('inventory.>'));
+    });
+
+    it("should let the gateway read inventory's events as they are published, and neither publish one, read requests nor open a consumer", async () => {
+      await ensureProducerStream(jsm, naming, 'inventory');
+      const gateway = await as('gateway');
+      const errors = asyncErrors(gateway);
+      const seen: string[] = [];
+      gateway.subscribe('inventory.>', {
+        callback: (error, msg) => {
+          if (!error) seen.push(msg.string());
+        },
+      });
+      await gateway.flush();
+
+      await jetstream(inventory).publish('inventory.hold.released.v1', '{"released":1}');
+      gateway.publish('inventory.hold.placed.v1', '{"forged":1}');
+
+      await eventually(() => expect(seen).toContain('{"released":1}'), { timeoutMs: DEADLINE_MS });
+      await eventually(
+        () =>
+          expect(errors).toContainEqual(
+            expect.objectContaining({
+              name: 'PermissionViolationError',
+              subject: 'inventory.hold.placed.v1',
+            }),
+          ),
+        { timeoutMs: DEADLINE_MS },
+      );
+      expect(seen).not.toContain('{"forged":1}');
+      // Requests carry people's identities.
+      await expectSubscriptionRefused(gateway.subscribe('rpc.inventory.>'));
+      await expectSubscriptionRefused(gateway.subscribe('rpc.collection.>'));
+      await expectSubscriptionRefused(gateway.subscribe('rpc.matching.>'));
+      await expectSubscriptionRefused(gateway.subscribe('deadletter.>'));
+      // An ephemeral consumer, which on 2.9 could also update another service's durable.
+      const manager = await jetstreamManager(gateway, { checkAPI: false });
+      await expectRefused(
+        manager.consumers.add('INVENTORY', {
+          ack_policy: AckPolicy.None,
+          deliver_subject: '_INBOX_gateway.events',
+        }),
+        '$JS.API.CONSUMER.CREATE.INVENTORY',
+      );
+      await expectRefused(manager.streams.info('INVENTORY'), '$JS.API.STREAM.INFO.INVENTORY');
+    });
+  });
+
+  describe("collection's events", () => {
+    it("should let the gateway read collection's events as they are published, and neither publish one nor read its stream", async () => {
+      const collection = await as('collection');
+      const gateway = await as('gateway');
+      const errors = asyncErrors(gateway);
+      const seen: string[] = [];
+      gateway.subscribe('collection.>', {
+        callback: (error, msg) => {
+          if (!error) seen.push(msg.string());
+        },
+      });
+      await gateway.flush();
+
+      await jetstream(collection).publish('collection.round.started.v1', '{"started":1}');
+      gateway.publish('collection.pickup.completed.v1', '{"forged":1}');
+
+      await eventually(() => expect(seen).toContain('{"started":1}'), { timeoutMs: DEADLINE_MS });
+      await eventually(
+        () =>
+          expect(errors).toContainEqual(
+            expect.objectContaining({
+              name: 'PermissionViolationError',
+              subject: 'collection.pickup.completed.v1',
+            }),
+          ),
+        { timeoutMs: DEADLINE_MS },
+      );
+      expect(seen).not.toContain('{"forged":1}');
+      const manager = await jetstreamManager(gateway, { checkAPI: false });
+      await expectRefused(manager.streams.info('COLLECTION'), '$JS.API.STREAM.INFO.COLLECTION');
+      await expectRefused(
+        manager.consumers.add('COLLECTION', {
+          ack_policy: AckPolicy.None,
+          deliver_subject: '_INBOX_gateway.events',
+        }),
+        '$JS.API.CONSUMER.CREATE.COLLECTION',
+      );
+    });
+  });
+
+  describe("matching's events", () => {
+    it("should let the gateway read matching's events as they are published, and neither publish one nor read its stream", async () => {
+      const matching = await as('matching');
+      const gateway = await as('gateway');
+      const errors = asyncErrors(gateway);
+      const seen: string[] = [];
+      gateway.subscribe('matching.>', {
+        callback: (error, msg) => {
+          if (!error) seen.push(msg.string());
+        },
+      });
+      await gateway.flush();
+
+      await jetstream(matching).publish('matching.reservation.status-changed.v1', '{"changed":1}');
+      gateway.publish('matching.reservation.cancelled.v1', '{"forged":1}');
+
+      await eventually(() => expect(seen).toContain('{"changed":1}'), { timeoutMs: DEADLINE_MS });
+      await eventually(
+        () =>
+          expect(errors).toContainEqual(
+            expect.objectContaining({
+              name: 'PermissionViolationError',
+              subject: 'matching.reservation.cancelled.v1',
+            }),
+          ),
+        { timeoutMs: DEADLINE_MS },
+      );
+      expect(seen).not.toContain('{"forged":1}');
+      const manager = await jetstreamManager(gateway, { checkAPI: false });
+      await expectRefused(manager.streams.info('MATCHING'), '$JS.API.STREAM.INFO.MATCHING');
+      await expectRefused(
+        manager.consumers.add('MATCHING', {
+          ack_policy: AckPolicy.None,
+          deliver_subject: '_INBOX_gateway.events',
+        }),
+        '$JS.API.CONSUMER.CREATE.MATCHING',
       );
     });
   });

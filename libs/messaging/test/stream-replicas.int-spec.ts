@@ -7,7 +7,7 @@
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { PrivateNatsCluster, uniqueId } from '@boucle/testing';
+import { eventually, PrivateNatsCluster, uniqueId } from '@boucle/testing';
 import { ensureDeadLetterStream, ensureProducerStream, Naming } from '../src/index.js';
 
 describe('stream replicas', () => {
@@ -31,8 +31,16 @@ describe('stream replicas', () => {
     naming = new Naming(`${uniqueId()}.`);
   });
 
+  /**
+   * A cluster answers a stream's creation before every server knows of it: the info asked
+   * of another one may find none for a moment.
+   */
   async function configOf(stream: string) {
-    return (await jsm.streams.info(stream)).config;
+    let info: Awaited<ReturnType<typeof jsm.streams.info>> | undefined;
+    await eventually(async () => {
+      info = await jsm.streams.info(stream);
+    });
+    return info!.config;
   }
 
   describe(ensureProducerStream.name, () => {

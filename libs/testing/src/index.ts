@@ -8,3 +8,4 @@ export * from './bench.js';
 export * from './postgres.js';
 export * from './service.js';
 export * from './identity.js';
+export * from './dates.js';

@@ -37,11 +37,6 @@ export async function testServiceEnvironment(
   const machine = testEnvironment();
   const db = await createTestDatabase(migrations);
   const prefix = `${uniqueId()}.`;
-  const streamPrefix =
-    prefix
-      .slice(0, -1)
-      .toUpperCase()
-      .replace(/[^A-Z0-9]/g, '_') + '_';
   const queuePrefix = `${prefix}${service}`;
   return {
     db,
@@ -56,23 +51,39 @@ export async function testServiceEnvironment(
       IDENTITY_PUBLIC_KEYS: testIdentityKeys().publicKeyPem,
     },
     async cleanup() {
-      const nc = await connectTestNats();
-      try {
-        const jsm = await jetstreamManager(nc);
-        for await (const name of jsm.streams.names()) {
-          if (name.startsWith(streamPrefix)) await jsm.streams.delete(name).catch(() => undefined);
-        }
-      } finally {
-        await nc.close();
-      }
-      const redis = new Redis(machine.redisUrl);
-      try {
-        const keys = await redis.keys(`${queuePrefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      } finally {
-        await redis.quit();
-      }
+      await removeTestTraces(prefix, [queuePrefix]);
       await db.drop();
     },
   };
+}
+
+/**
+ * What a test's services left on the shared servers under its prefix: its streams (with
+ * their consumers) and its Redis keys. Left behind, they pile up run after run.
+ */
+export async function removeTestTraces(prefix: string, queuePrefixes: string[]): Promise<void> {
+  const machine = testEnvironment();
+  const streamPrefix =
+    prefix
+      .slice(0, -1)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '_') + '_';
+  const nc = await connectTestNats();
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(streamPrefix)) await jsm.streams.delete(name).catch(() => undefined);
+    }
+  } finally {
+    await nc.close();
+  }
+  const redis = new Redis(machine.redisUrl);
+  try {
+    for (const queuePrefix of queuePrefixes) {
+      const keys = await redis.keys(`${queuePrefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    await redis.quit();
+  }
 }

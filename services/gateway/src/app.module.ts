@@ -4,8 +4,11 @@ import { IdentitySigner, RpcClient, serviceConnectOptions } from '@boucle/messag
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@boucle/service';
 import { Authenticator } from './auth/authenticator.js';
+import { GATEWAY_NATS, Readiness } from './health/readiness.js';
+import { RateLimiter } from './limits/rate-limiter.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { Dispatcher, RPC_CLIENT } from './routes/dispatcher.js';
+import { eventProviders } from './events/events.providers.js';
 
 export const NATS = Symbol('NATS');
 
@@ -50,7 +53,11 @@ export class GatewayModule {
           inject: [NATS],
         },
         Authenticator,
+        RateLimiter,
+        { provide: GATEWAY_NATS, useExisting: NATS },
+        Readiness,
         Dispatcher,
+        ...eventProviders(NATS),
         CloseNats,
       ],
       exports: [NATS],

@@ -217,7 +217,10 @@ describe('gateway /v1', () => {
         headers,
       );
 
-      expect(again).toEqual(first);
+      expect({ status: again.status, body: again.body }).toEqual({
+        status: first.status,
+        body: first.body,
+      });
       expect(other).toMatchObject({
         status: 422,
         body: { type: expect.stringContaining('idempotency-key-reused') },
@@ -253,6 +256,43 @@ describe('gateway /v1', () => {
           operation?.requestBody?.content['application/json']?.schema.properties?.['actor'],
         ).toBeUndefined();
       }
+    });
+
+    it("should describe collection's routes as they answer, and the events' pickup and round filters", async () => {
+      type Operation = {
+        operationId: string;
+        parameters: { name: string; in: string }[];
+        responses: Record<string, unknown>;
+      };
+      const { paths } = (await call('GET', '/openapi.json')).body as unknown as {
+        paths: Record<string, Record<string, Operation>>;
+      };
+      const operation = (path: string, method: string) => paths[path]![method]!;
+
+      expect(Object.keys(operation('/v1/day-plans', 'post').responses)).toContain('202');
+      expect(Object.keys(operation('/v1/pickups', 'post').responses)).toContain('201');
+      expect(
+        operation('/v1/rounds/{roundId}/stops/{pickupId}/collection', 'post').parameters.filter(
+          (p) => p.in === 'path',
+        ),
+      ).toEqual([
+        expect.objectContaining({ name: 'roundId' }),
+        expect.objectContaining({ name: 'pickupId' }),
+      ]);
+      expect(operation('/v1/pickups', 'get').parameters.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['status', 'day', 'limit']),
+      );
+      // No collection object carries a revision the service compares: no If-Match there.
+      for (const [path, item] of Object.entries(paths))
+        for (const op of Object.values(item))
+          if (op.operationId.startsWith('collection'))
+            expect({ path, ifMatch: op.parameters.some((p) => p.name === 'If-Match') }).toEqual({
+              path,
+              ifMatch: false,
+            });
+      expect(operation('/v1/events', 'get').parameters.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['good', 'hold', 'pickup', 'round']),
+      );
     });
   });
 });

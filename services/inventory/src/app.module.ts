@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { ServiceModule } from '@boucle/service';
 import { INVENTORY_CONFIG, type InventoryConfig } from './config/inventory.config.js';
 import { inventoryMigrations } from './database/migrations.js';
+import { CollectionsModule } from './collections/collections.module.js';
 import { CorrectionsModule } from './corrections/corrections.module.js';
 import { CustodyModule } from './custody/custody.module.js';
 import { GoodsModule } from './goods/goods.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         ReportsModule,
         CorrectionsModule,
         CustodyModule,
+        CollectionsModule,
       ],
       providers: [{ provide: INVENTORY_CONFIG, useValue: config }],
       exports: [INVENTORY_CONFIG],

@@ -183,6 +183,26 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('find' as const), quantity }) },
   { weight: 1, arbitrary: fc.constant({ type: 'transfer' as const }) },
 );
+/**
+ * Finding needs a loss before it, which a run of independent draws reaches too seldom to be
+ * sure of in every run of the suite: a loss from the collected stock followed by a find of
+ * part of it is drawn as one step as well.
+ */
+const loseThenFind: fc.Arbitrary<Command[]> = fc
+  .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
+  .map(([lost, found]) => [
+    { type: 'lose', state: 'collected', quantity: lost },
+    { type: 'find', quantity: Math.min(lost, found) },
+  ]);
+const commands: fc.Arbitrary<Command[]> = fc
+  .array(
+    fc.oneof(
+      { weight: 12, arbitrary: command.map((c) => [c]) },
+      { weight: 1, arbitrary: loseThenFind },
+    ),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((steps) => steps.flat());
 
 describe('stock ledger (property)', () => {
   let h: InventoryHarness;
@@ -289,7 +309,7 @@ describe('stock ledger (property)', () => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 20 }),
         fc.integer({ min: 0, max: 20 }),
-        fc.array(command, { minLength: 1, maxLength: 8 }),
+        commands,
         async (collected, available, commands) => {
           const { goodIds } = await h.rpc.request(InventoryRpc.recordIntake, {
             actor,
@@ -383,5 +403,6 @@ describe('stock ledger (property)', () => {
       find: expect.any(Number),
       transfer: expect.any(Number),
     });
-  });
+    // Hundreds of commands against the real service: more than the default on a busy machine.
+  }, 600_000);
 });

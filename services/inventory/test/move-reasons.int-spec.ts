@@ -92,6 +92,25 @@ describe(GoodsService.name, () => {
       expect(movements.at(-1)).toMatchObject({ movementId, reason: 'put-on-sale' });
     });
 
+    it('should name fromState when none of the good is there, rather than refuse a transition from it', async () => {
+      const goodId = await storedTiles();
+
+      // available → stored is no transition of a lot; but what is wrong is that none is available.
+      const error = await refusal(
+        h.rpc.request(InventoryRpc.moveGood, {
+          actor: fixture.operator,
+          goodId,
+          quantity: '1',
+          fromState: 'available',
+          toState: 'stored',
+          reason: 'sorted',
+        }),
+      );
+
+      expect(error.code).toBe('validation');
+      expect(error.body.issues?.map((i) => i.path)).toEqual(['fromState']);
+    });
+
     it('should refuse a free-text reason, naming the field', async () => {
       const goodId = await storedTiles();
 

@@ -9,6 +9,8 @@ export const RPC_ERROR_CODES = [
   'insufficient-quantity',
   'forbidden',
   'conflict',
+  /** The object changed since the revision the caller read (If-Match). */
+  'precondition-failed',
 ] as const;
 export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
 

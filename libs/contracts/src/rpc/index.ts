@@ -1,2 +1,4 @@
 export * from './errors.js';
 export * from './inventory.js';
+export * from './collection.js';
+export * from './matching.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActorSchema } from '../envelope.js';
 import {
   Day,
+  GeoPoint,
   Id,
   Instant,
   InstantWithOffset,
@@ -69,7 +70,22 @@ export const RegisterSiteV1 = z.strictObject({
   name: z.string().trim().min(1).max(200),
   kind: z.enum(SITE_KINDS),
   locality: z.string().trim().min(1).max(200),
+  /** Where the site is, so that rounds and people can find it. */
+  position: GeoPoint.optional(),
   locations: z.array(z.string().trim().min(1).max(100)).min(1).max(200),
+});
+
+/** The members a person may see: the coordinator every one, a member's people their own. */
+export const ListOrganisationsV1 = z.strictObject({ actor: ActorSchema });
+/** A member's sites with their locations: the places its people pick from. */
+export const ListSitesV1 = z.strictObject({ actor: ActorSchema, organisationId: Id.optional() });
+/** A site's centre certificates, valid or not, newest first. */
+export const ListCertificatesV1 = z.strictObject({ actor: ActorSchema, siteId: Id });
+/** A device model as the cluster currently certifies it: its checklist, lifetime, instructions. */
+export const GetDeviceModelV1 = z.strictObject({
+  actor: ActorSchema,
+  make: z.string().trim().min(1).max(100),
+  model: z.string().trim().min(1).max(100),
 });
 
 export const RecordCertificateV1 = z.strictObject({
@@ -423,6 +439,28 @@ export const TonnageReportV1 = z.strictObject({
 });
 
 export const GetGoodV1 = z.strictObject({ actor: ActorSchema, goodId: Id });
+
+/** Where the next page starts: opaque to the caller, given back as it came. */
+export const PageCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, 'a cursor as a previous page gave it');
+
+/**
+ * A member's stock, newest first, a page at a time. Query strings carry numbers as text,
+ * hence the coercion of `limit`.
+ */
+export const ListGoodsV1 = z.strictObject({
+  actor: ActorSchema,
+  /** The coordinator's choice of member; a member's people always see their own. */
+  organisationId: Id.optional(),
+  siteId: Id.optional(),
+  kind: z.enum(GOOD_KINDS).optional(),
+  state: z.string().trim().min(1).max(50).optional(),
+  make: z.string().trim().min(1).max(100).optional(),
+  model: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: PageCursor.optional(),
+});
 export const RecallV1 = z.strictObject({
   actor: ActorSchema,
   make: z.string().trim().min(1).max(100),
@@ -475,7 +513,69 @@ export const RegisterSiteResultV1 = z.object({
 
 export const RecordCertificateResultV1 = z.object({ certificateId: Id });
 
+export const ListOrganisationsResultV1 = z.object({
+  organisations: z.array(z.object({ id: Id, name: z.string(), kind: z.enum(ORGANISATION_KINDS) })),
+});
+export const ListSitesResultV1 = z.object({
+  sites: z.array(
+    z.object({
+      id: Id,
+      organisationId: Id,
+      name: z.string(),
+      kind: z.enum(SITE_KINDS),
+      locality: z.string(),
+      position: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
+      locations: z.array(z.object({ id: Id, name: z.string() })),
+    }),
+  ),
+});
+export const ListCertificatesResultV1 = z.object({
+  certificates: z.array(
+    z.object({
+      id: Id,
+      siteId: Id,
+      reference: z.string(),
+      validFrom: Day,
+      validUntil: Day,
+      revokedAt: Instant.nullable(),
+      /** Valid today: within its dates and not revoked. */
+      valid: z.boolean(),
+    }),
+  ),
+});
+export const GetDeviceModelResultV1 = z.object({
+  make: z.string(),
+  model: z.string(),
+  version: z.number().int().min(1),
+  isoClass: z.string(),
+  lifetimeYears: z.number().int(),
+  checklist: z.array(z.string()),
+  instructionsRef: z.string(),
+});
+
 export const RevokeCertificateResultV1 = z.object({ certificateId: Id, revokedAt: Instant });
+
+export const ListGoodsResultV1 = z.object({
+  goods: z.array(
+    z.object({
+      id: Id,
+      kind: z.enum(GOOD_KINDS),
+      organisationId: Id,
+      siteId: Id,
+      state: z.string(),
+      unit: Unit,
+      serialNumber: z.string().nullable(),
+      make: z.string().nullable(),
+      model: z.string().nullable(),
+      createdAt: Instant,
+      revision: z.string().regex(/^\d+$/),
+      /** How much of it is in each state, wherever it is. */
+      stock: z.array(z.object({ state: z.string(), quantity: Quantity })),
+    }),
+  ),
+  /** Null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 
 /** The model's key, as given: registering it again replaces the rest. */
 export const RegisterDeviceModelResultV1 = z.object({
@@ -509,6 +609,11 @@ export const GetGoodResultV1 = z.object({
   /** The aid a part was dismantled from. */
   donorId: Id.nullable(),
   refurbishmentCycle: z.number().int().min(0),
+  /**
+   * Changes with every change of the good, its stock or its holds. Sent back with a command
+   * (HTTP If-Match), the command acts only if the good has not changed since.
+   */
+  revision: z.string().regex(/^\d+$/),
   /** Every place holding some of it, by state then location. */
   balances: z.array(StockPlace.extend({ quantity: Quantity })),
   /** Oldest first. */
@@ -810,6 +915,41 @@ export const InventoryRpc = {
     request: RegisterSiteV1,
     response: RegisterSiteResultV1,
   }),
+  listOrganisations: defineQuery({
+    service: 'inventory',
+    aggregate: 'organisation',
+    verb: 'list',
+    description:
+      'Lists the member organisations a person may see: all for the coordinator, their own otherwise.',
+    request: ListOrganisationsV1,
+    response: ListOrganisationsResultV1,
+  }),
+  listSites: defineQuery({
+    service: 'inventory',
+    aggregate: 'site',
+    verb: 'list',
+    description: "Lists a member's sites with their locations and positions.",
+    request: ListSitesV1,
+    response: ListSitesResultV1,
+  }),
+  listCertificates: defineQuery({
+    service: 'inventory',
+    aggregate: 'certificate',
+    verb: 'list',
+    description:
+      "Lists a site's centre certificates, newest first, with whether each is valid today.",
+    request: ListCertificatesV1,
+    response: ListCertificatesResultV1,
+  }),
+  getDeviceModel: defineQuery({
+    service: 'inventory',
+    aggregate: 'device-model',
+    verb: 'get',
+    description:
+      'Shows a device model as the cluster certifies it now: checklist, lifetime, instructions.',
+    request: GetDeviceModelV1,
+    response: GetDeviceModelResultV1,
+  }),
   recordCertificate: defineCommand({
     service: 'inventory',
     aggregate: 'certificate',
@@ -860,6 +1000,15 @@ export const InventoryRpc = {
     description: 'Shows a good, where its stock is and who holds some of it.',
     request: GetGoodV1,
     response: GetGoodResultV1,
+  }),
+  listGoods: defineQuery({
+    service: 'inventory',
+    aggregate: 'good',
+    verb: 'list',
+    description:
+      "Lists a member's goods, newest first, a page at a time, with their stock by state.",
+    request: ListGoodsV1,
+    response: ListGoodsResultV1,
   }),
   passport: defineQuery({
     service: 'inventory',

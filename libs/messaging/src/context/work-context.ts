@@ -33,9 +33,30 @@ export interface WorkContext {
   invalidCommandId?: boolean;
   /** Set while a transaction of this work is open: another one inside it would not be part of it. */
   inTransaction?: boolean;
+  /** The revision the caller last read of the object it changes (If-Match), and what was found. */
+  precondition?: Precondition;
+}
+
+export interface Precondition {
+  id: string;
+  revision: string;
+  /** The revision the command's transaction found, at its first locked read of the object. */
+  found?: string;
 }
 
 const storage = new AsyncLocalStorage<WorkContext>();
+
+/**
+ * A service tells what revision of an object it found, at its first locked read of it. The
+ * comparison with what the caller read waits for the end of the work: a refusal for
+ * ownership or a rule comes first, and a changed revision never reveals another member's
+ * object that the caller could not have read.
+ */
+export function foundRevision(id: string, revision: string): void {
+  const precondition = currentWorkContext()?.precondition;
+  if (precondition && precondition.id === id && precondition.found === undefined)
+    precondition.found = revision;
+}
 
 export function runInWorkContext<T>(context: WorkContext, work: () => T): T {
   return storage.run(context, work);

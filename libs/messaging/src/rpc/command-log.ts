@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { COMMAND_LOG_TABLE } from '../migrations.js';
-import { currentWorkContext, runInWorkContext } from '../context/work-context.js';
+import {
+  currentWorkContext,
+  runInWorkContext,
+  type Precondition,
+} from '../context/work-context.js';
+import { Refusal } from './refusal.js';
 
 export interface RecordedCommand {
   subject: string;
@@ -80,14 +85,56 @@ export class NestedTransactionError extends Error {
  * that it was made commit together. A command answers with the result of its one
  * transaction; work done after it (scheduling a job) must be safe to repeat.
  */
+/** Refused inside the transaction, so that nothing of a command on a stale revision is kept. */
+function assertPrecondition(precondition: Precondition | undefined): void {
+  if (!precondition) return;
+  if (precondition.found === undefined)
+    throw new Refusal('validation', 'If-Match: this request does not change that object', {
+      issues: [{ path: 'If-Match', message: 'names an object this request does not change' }],
+    });
+  if (precondition.found !== precondition.revision)
+    throw new Refusal(
+      'precondition-failed',
+      `it has changed since you read it (revision ${precondition.revision}, now ${precondition.found}): read it again`,
+    );
+}
+
+/** Refusals of the object's state: on a stale revision, the caller's reading is what is wrong. */
+const STATE_REFUSALS = new Set(['invalid-transition', 'insufficient-quantity', 'conflict']);
+
+/**
+ * A command refused for the state of an object that changed since the caller read it:
+ * "changed since you read it" is the answer they can act on. Refusals of who may act
+ * (not found, forbidden) or of the request itself stay as they are: they reveal nothing
+ * of a revision the caller could not read.
+ */
+function staleRefusal(error: unknown, precondition: Precondition | undefined): Refusal | undefined {
+  if (!(error instanceof Refusal) || !STATE_REFUSALS.has(error.code)) return undefined;
+  if (precondition?.found === undefined || precondition.found === precondition.revision)
+    return undefined;
+  return new Refusal(
+    'precondition-failed',
+    `it has changed since you read it (revision ${precondition.revision}, now ${precondition.found}): read it again`,
+  );
+}
+
 export async function inTransaction<T>(
   orm: MikroORM,
   work: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
   const context = currentWorkContext();
   if (context?.inTransaction) throw new NestedTransactionError();
-  const inside = <R>(run: () => Promise<R>) =>
-    context ? runInWorkContext({ ...context, inTransaction: true }, run) : run();
+  const inside = async <R>(run: () => Promise<R>) => {
+    if (!context) return run();
+    let result: R;
+    try {
+      result = await runInWorkContext({ ...context, inTransaction: true }, run);
+    } catch (error) {
+      throw staleRefusal(error, context.precondition) ?? error;
+    }
+    assertPrecondition(context.precondition);
+    return result;
+  };
   const command = context?.command;
   if (!command || command.recorded || command.done || !command.fingerprint) {
     return orm.em.fork().transactional((em) => inside(() => work(em)));

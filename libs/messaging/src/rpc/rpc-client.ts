@@ -44,6 +44,8 @@ export interface RpcRequestOptions {
   retries?: number;
   /** An identity token already signed, sent as it is instead of one this client signs. */
   identity?: string;
+  /** Act only if this object is still at this revision (what the caller read of it). */
+  ifMatch?: { id: string; revision: string };
 }
 
 /**
@@ -101,6 +103,8 @@ export class RpcClient {
       options.correlationId ?? currentWorkContext()?.correlationId ?? randomUUID(),
     );
     if (options.commandId) h.set(RPC_HEADERS.commandId, options.commandId);
+    if (options.ifMatch)
+      h.set(RPC_HEADERS.ifMatch, `${options.ifMatch.id} ${options.ifMatch.revision}`);
     const retries = options.retries ?? 0;
     for (let attempt = 0; ; attempt++) {
       try {

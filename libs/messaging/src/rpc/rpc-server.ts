@@ -33,6 +33,8 @@ export interface RpcServerOptions {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `<object id> <revision>`; a header that is not one still binds: it names nothing, so the command is refused. */
+const IF_MATCH = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) (\d{1,19})$/i;
 
 export class RpcServer extends ServerNats {
   private readonly prefixed: Subscription[] = [];
@@ -106,7 +108,12 @@ export class RpcServer extends ServerNats {
     const sentCommandId = raw(RPC_HEADERS.commandId);
     const commandId = id(sentCommandId);
     const subject = channel.startsWith(this.prefix) ? channel.slice(this.prefix.length) : channel;
+    const sentIfMatch = raw(RPC_HEADERS.ifMatch);
+    const ifMatch = sentIfMatch === undefined ? null : IF_MATCH.exec(sentIfMatch);
     return {
+      ...(sentIfMatch !== undefined
+        ? { precondition: { id: ifMatch?.[1]?.toLowerCase() ?? '', revision: ifMatch?.[2] ?? '' } }
+        : {}),
       correlationId: id(raw(RPC_HEADERS.correlationId)) ?? randomUUID(),
       ...(commandId ? { causationId: commandId } : {}),
       ...(sentCommandId !== undefined && commandId === undefined ? { invalidCommandId: true } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventsPathItem } from '../events/events.openapi.js';
 import type { Route } from '../routes/routes.js';
 
 type Schema = Record<string, unknown>;
@@ -50,11 +51,25 @@ export function openApiDocument(routes: readonly Route[]): Schema {
       name: name!,
       in: 'path',
       required: true,
-      schema: { type: 'string', format: 'uuid' },
+      schema: route.references?.includes(name!)
+        ? { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' }
+        : { type: 'string', format: 'uuid' },
     }));
     const request = withoutActor(toSchema(route.definition.request, 'input'));
     const problems = Object.fromEntries(
-      ['401', '403', '404', '409', '422'].map((status) => [
+      [
+        '401',
+        '403',
+        '404',
+        '409',
+        '422',
+        '429',
+        // 400: a body that is not JSON, or a path whose escapes decode to nothing (GET too).
+        '400',
+        // 415: a body in a charset or an encoding the gateway does not read.
+        ...(route.method === 'post' ? ['413', '415'] : []),
+        ...(route.revisionOf ? ['412'] : []),
+      ].map((status) => [
         status,
         {
           description: 'A problem (RFC 9457)',
@@ -79,11 +94,24 @@ export function openApiDocument(routes: readonly Route[]): Schema {
                   name: 'Idempotency-Key',
                   in: 'header',
                   required: false,
-                  schema: { type: 'string', maxLength: 128 },
+                  // As the dispatcher reads it: 1 to 128 visible ASCII characters.
+                  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' },
                 },
+                ...(route.revisionOf
+                  ? [
+                      {
+                        name: 'If-Match',
+                        in: 'header',
+                        required: false,
+                        description:
+                          'The ETag of the good as last read: the change is made only if it has not changed since (else 412).',
+                        schema: { type: 'string', pattern: '^("\\d{1,19}"|\\*)$' },
+                      },
+                    ]
+                  : []),
               ]
             : queryParameters(
-                request,
+                route.dottedQuery ? dotted(request) : request,
                 parameters.map((p) => p.name),
               )),
         ],
@@ -103,19 +131,58 @@ export function openApiDocument(routes: readonly Route[]): Schema {
             }
           : {}),
         responses: {
+          ...(route.awaitsOutcome
+            ? {
+                '202': {
+                  description:
+                    'Asked, not yet answered: the reservation as it stands, to read again at `Location`',
+                  headers: {
+                    Location: { description: 'Where to read it', schema: { type: 'string' } },
+                  },
+                  content: {
+                    'application/json': {
+                      schema: withoutActor(toSchema(route.definition.response, 'output')),
+                    },
+                  },
+                },
+              }
+            : {}),
           [String(route.status)]: {
             description: 'Done',
+            ...(route.etag || route.paginated
+              ? {
+                  headers: {
+                    ...(route.etag
+                      ? { ETag: { description: 'Its revision', schema: { type: 'string' } } }
+                      : {}),
+                    ...(route.paginated
+                      ? {
+                          Link: {
+                            description:
+                              'The next page, `<url>; rel="next"`, unless this is the last',
+                            schema: { type: 'string' },
+                          },
+                        }
+                      : {}),
+                  },
+                }
+              : {}),
             content: {
               'application/json': {
                 schema: withoutActor(toSchema(route.definition.response, 'output')),
               },
             },
           },
+          ...(route.etag
+            ? { '304': { description: 'Unchanged since the If-None-Match revision' } }
+            : {}),
           ...problems,
         },
       },
     };
   }
+  // The event stream is no request/reply contract: it describes itself.
+  Object.assign(paths, eventsPathItem(PROBLEM));
   return {
     openapi: '3.1.0',
     info: {
@@ -141,6 +208,31 @@ function stripPathFields(schema: Schema, names: string[]): Schema {
       ? { required: (schema['required'] as string[]).filter((n) => !names.includes(n)) }
       : {}),
   };
+}
+
+/**
+ * A request's nested fields as the flat query string writes them: `near.latitude`, each
+ * leaf its own parameter, required where it and each object around it are.
+ */
+function dotted(schema: Schema): Schema {
+  const properties: Record<string, Schema> = {};
+  const required: string[] = [];
+  const visit = (node: Schema, prefix: string, needed: boolean) => {
+    const inner = (node['properties'] ?? {}) as Record<string, Schema>;
+    const innerRequired = (node['required'] ?? []) as string[];
+    for (const [name, property] of Object.entries(inner)) {
+      const path = `${prefix}${name}`;
+      const isRequired = needed && innerRequired.includes(name);
+      if (property['type'] === 'object' && property['properties'])
+        visit(property, `${path}.`, isRequired);
+      else {
+        properties[path] = property;
+        if (isRequired) required.push(path);
+      }
+    }
+  };
+  visit(schema, '', true);
+  return { ...schema, properties, required };
 }
 
 function queryParameters(schema: Schema, pathNames: string[]): Schema[] {

@@ -21,6 +21,7 @@ const BY_CODE: Record<RpcErrorBody['code'], { status: number; title: string }> =
   'invalid-transition': { status: 409, title: 'Not possible in its current state' },
   'insufficient-quantity': { status: 409, title: 'Not enough stock' },
   conflict: { status: 409, title: 'In conflict with another change' },
+  'precondition-failed': { status: 412, title: 'Changed since you read it' },
   internal: { status: 502, title: 'A service failed to answer properly' },
 };
 

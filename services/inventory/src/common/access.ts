@@ -11,6 +11,11 @@ import type { RpcAccess } from '@boucle/messaging';
 /** The coordinator alone: members, certificates, device models. */
 export const COORDINATOR: RpcAccess = { roles: ['coordinator'] };
 
+/** Every person of a member (and the coordinator): who the cluster's members are is no secret among them. */
+export const MEMBERS: RpcAccess = {
+  roles: ['operator', 'refurbisher', 'driver', 'firm', 'shop', 'coordinator'],
+};
+
 /** Whoever works with a member's stock sees it. */
 export const STOCK_READERS: RpcAccess = {
   roles: ['operator', 'refurbisher', 'driver', 'firm', 'shop', 'coordinator'],

@@ -1,5 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import { ON_EVENT_METADATA, type OnEventMetadata } from '@boucle/messaging';
+import { CompletedPickupsConsumer } from '../collections/collections.consumer.js';
 import { ReservationRequestsConsumer } from '../holds/holds.consumer.js';
 import { expireJobOptions, HOLDS_QUEUE, HoldJob, SWEEP_SCHEDULER_ID } from '../holds/holds.jobs.js';
 import {
@@ -74,12 +75,18 @@ describe('inventory queue and consumer names', () => {
 
   it('should keep the durable consumer names', () => {
     const reflector = new Reflector();
-    const consumers = [ReservationRequestsConsumer.prototype.onRequested].map((handler) => {
+    const consumers = [
+      ReservationRequestsConsumer.prototype.onRequested,
+      ReservationRequestsConsumer.prototype.onCancelled,
+      CompletedPickupsConsumer.prototype.onCompleted,
+    ].map((handler) => {
       const meta = reflector.get<OnEventMetadata | undefined>(ON_EVENT_METADATA, handler);
       return `${meta?.consumer} reads ${meta?.event.subject}`;
     });
     expectSameNames(consumers, [
       'inventory.reservation-requested reads matching.reservation.requested.v1',
+      'inventory.reservation-cancelled reads matching.reservation.cancelled.v1',
+      'inventory.pickup-completed reads collection.pickup.completed.v1',
     ]);
   });
 });

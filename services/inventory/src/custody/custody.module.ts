@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CorrectionsRepository } from '../corrections/corrections.repository.js';
 import { GoodsModule } from '../goods/goods.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { SitesModule } from '../sites/sites.module.js';
@@ -9,6 +10,10 @@ import { CustodyService } from './custody.service.js';
 @Module({
   imports: [SitesModule, GoodsModule, LedgerModule],
   controllers: [CustodyHandlers],
-  providers: [CustodyService, CustodyRepository],
+  // The corrections' repository (stateless): a part weighed on receipt settles its mass as a
+  // weight correction does.
+  providers: [CustodyService, CustodyRepository, CorrectionsRepository],
+  // For lots/, whose pickups pass part of a lot to the member that collected it.
+  exports: [CustodyService],
 })
 export class CustodyModule {}

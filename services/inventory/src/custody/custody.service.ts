@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import {
+  InventoryGoodCorrectedV1,
   InventoryGoodTransferredV1,
+  type Actor,
   type RelocateGoodV1,
   type TransferGoodV1,
 } from '@boucle/contracts';
-import { MikroORM } from '@boucle/database';
+import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor } from '../common/actor.js';
 import { invalidTransition, validation } from '../common/errors.js';
-import { assertWholeIfCounted, describeGood } from '../goods/good.js';
+import { CorrectionsRepository } from '../corrections/corrections.repository.js';
+import { assertWholeIfCounted, describeGood, type Good } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
 import { isState, LIFECYCLES } from '../goods/lifecycle.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -18,6 +21,27 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { LEFT_STOCK } from '../reports/reports.service.js';
 import { SitesService } from '../sites/sites.service.js';
 import { CustodyRepository } from './custody.repository.js';
+
+/** Part of a good passing to another member as a good of its own (see `passPart`). */
+export interface PartTransfer {
+  /** Chosen by the caller, whose movements out of the giver already name them. */
+  transferId: string;
+  goodId: string;
+  /** The giver's good, locked by the caller. */
+  from: Good;
+  /** The caller's movements of the part out of the giver's stock. */
+  outMovementIds: string[];
+  quantity: string;
+  /** The mass those movements carried out, which the part carries in. */
+  massKg: number;
+  to: { organisationId: string; siteId: string; locationId: string };
+  state: string;
+  description: Record<string, unknown>;
+  /** What the part weighed when it was received, if it was weighed. */
+  weighedKg: number | null;
+  actor: Actor;
+  cause: { type: 'command' | 'event' | 'job'; id: string };
+}
 
 /**
  * Where a good is and whose it is: moved between a member's own locations and sites in the
@@ -32,6 +56,7 @@ export class CustodyService {
     private readonly ledgerRepository: LedgerRepository,
     private readonly sites: SitesService,
     private readonly custody: CustodyRepository,
+    private readonly corrections: CorrectionsRepository,
   ) {}
 
   async relocate(cmd: z.output<typeof RelocateGoodV1>): Promise<{ movementId: string }> {
@@ -183,5 +208,82 @@ export class CustodyService {
         movementIds,
       };
     });
+  }
+
+  /**
+   * Part of a good passes to another member as a good of its own, in the caller's transaction:
+   * what a collection round took from a lot still offered on a firm's site. The giver keeps
+   * its good, with the rest and the record of where each part went (the owner's récolement);
+   * the receiver owns the part, described as the giver described it and linked to it, at its
+   * location. The caller's movements out of the giver and the part's movement in are one
+   * transfer, carrying the same mass, so the cluster's figures count neither. A weighing on
+   * receipt then settles the giver's estimate for the part, as a weight correction
+   * (`estimate-settled`) the report counts when it is made.
+   */
+  async passPart(em: EntityManager, part: PartTransfer): Promise<{ movementId: string }> {
+    await this.custody.insertTransfer(em, {
+      id: part.transferId,
+      goodId: part.from.id,
+      fromOrganisationId: part.from.organisationId,
+      toOrganisationId: part.to.organisationId,
+      toSiteId: part.to.siteId,
+      actor: part.actor,
+    });
+    const good = await this.goodsRepository.insert(em, {
+      id: part.goodId,
+      kind: part.from.kind,
+      organisationId: part.to.organisationId,
+      siteId: part.to.siteId,
+      unit: part.from.unit,
+      state: part.state,
+      description: part.description,
+      weightKg: part.weighedKg ?? part.massKg,
+      weighedKg: part.massKg,
+    });
+    const movementId = await this.ledger.move(em, {
+      good,
+      quantity: part.quantity,
+      from: null,
+      to: { state: part.state, locationId: part.to.locationId },
+      reason: `transfer ${part.transferId} from ${part.from.organisationId}: part of ${part.from.kind} ${part.from.id}`,
+      actor: part.actor,
+      cause: part.cause,
+      weightKg: part.weighedKg,
+    });
+    await this.custody.linkMovements(em, part.transferId, [...part.outMovementIds, movementId]);
+    if (
+      part.weighedKg !== null &&
+      Math.round(part.weighedKg * 1000) !== Math.round(part.massKg * 1000)
+    ) {
+      const correctionId = randomUUID();
+      const { before } = await this.corrections.changeWeight(em, {
+        id: correctionId,
+        goodId: good.id,
+        organisationId: part.to.organisationId,
+        weighedKg: part.weighedKg,
+        reason: 'estimate-settled',
+        actor: part.actor,
+        leftStock: LEFT_STOCK,
+      });
+      await recordEvent(
+        em,
+        InventoryGoodCorrectedV1,
+        {
+          correctionId,
+          goodId: good.id,
+          organisationId: part.to.organisationId,
+          kind: 'weight',
+          reason: 'estimate-settled',
+          movementId: null,
+          quantity: null,
+          from: null,
+          to: null,
+          weighedKgBefore: Number(before),
+          weighedKgAfter: part.weighedKg,
+        },
+        { actor: part.actor },
+      );
+    }
+    return { movementId };
   }
 }

@@ -8,6 +8,8 @@ import { InventoryMedicalAidRules } from './medical-aid-rules.migration.js';
 import { InventoryQuarantineRecall } from './quarantine-recall.migration.js';
 import { InventoryTonnageAccounting } from './tonnage-accounting.migration.js';
 import { InventoryCorrectionsTransfers } from './corrections-transfers.migration.js';
+import { InventoryPositionsRevisions } from './positions-revisions.migration.js';
+import { InventoryReservationHolds } from './reservation-holds.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
 export const inventoryMigrations: readonly NamedMigration[] = [
@@ -20,4 +22,6 @@ export const inventoryMigrations: readonly NamedMigration[] = [
   { name: 'Inventory20261201040000TonnageAccounting', class: InventoryTonnageAccounting },
   { name: 'Inventory20261201050000CorrectionsTransfers', class: InventoryCorrectionsTransfers },
   { name: 'Inventory20261201060000LotWindowsReasons', class: InventoryLotWindowsReasons },
+  { name: 'Inventory20261201070000PositionsRevisions', class: InventoryPositionsRevisions },
+  { name: 'Inventory20261202000000ReservationHolds', class: InventoryReservationHolds },
 ];

@@ -36,6 +36,8 @@ export interface SiteTable {
   name: string;
   kind: string;
   locality: string;
+  latitude: number | null;
+  longitude: number | null;
   created_at: Generated<Timestamp>;
 }
 
@@ -121,6 +123,8 @@ export interface GoodTable {
   fit_for_use_until: Day | null;
   /** The device model version the current refurbishment cycle started with. */
   device_model_version: number | null;
+  /** Bumped by the database on every change of the good, its stock or its holds: its ETag. */
+  revision: ColumnType<string, never, string>;
 }
 
 export type LifetimeBasis = 'manufacture' | 'first-use';

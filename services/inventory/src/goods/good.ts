@@ -27,6 +27,9 @@ export interface Good {
   fitForUseUntil: string | null;
   /** The device model version the current refurbishment cycle follows, once started. */
   deviceModelVersion: number | null;
+  /** Changes with every change of the good, its stock or its holds: what If-Match compares. */
+  revision: string;
+  createdAt: string;
 }
 
 /** Doors, radiators and containers are counted: no half of one is held or moved. */

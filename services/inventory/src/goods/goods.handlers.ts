@@ -18,6 +18,11 @@ export class GoodsHandlers {
     return this.goods.get(request);
   }
 
+  @RpcHandler(InventoryRpc.listGoods, STOCK_READERS)
+  list(request: RpcRequest<typeof InventoryRpc.listGoods>) {
+    return this.goods.list(request);
+  }
+
   @RpcHandler(InventoryRpc.passport, STOCK_READERS)
   passport(request: RpcRequest<typeof InventoryRpc.passport>) {
     return this.goods.passport(request);

@@ -2,10 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { sql, type Selectable } from 'kysely';
 import type { Actor, GoodKind, Unit } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
+import { foundRevision } from '@boucle/messaging';
 import { notFound } from '../common/errors.js';
 import { db, type GoodTable } from '../database/schema.js';
 import type { Good } from './good.js';
 import type { ActiveRecall } from './recall.js';
+
+export interface GoodFilter {
+  /** Null: the whole cluster. */
+  organisationId: string | null;
+  siteId?: string;
+  kind?: GoodKind;
+  state?: string;
+  make?: string;
+  model?: string;
+  /** The last good of the previous page. */
+  after?: string;
+  limit: number;
+}
 
 /** A good about to enter stock; its first movement gives it its state. */
 export interface NewGood {
@@ -97,6 +111,8 @@ export class GoodsRepository {
       .$if(options.forUpdate === true, (q) => q.forUpdate())
       .executeTakeFirst();
     if (!row) throw notFound('good', id);
+    // Locked, it cannot change before the command commits: the revision If-Match compares.
+    if (options.forUpdate === true) foundRevision(row.id, row.revision);
     return toGood(row);
   }
 
@@ -141,6 +157,78 @@ export class GoodsRepository {
       .set({ device_model_version: version })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * A page of goods, newest first, from just after the `after` good (keyset paging: a page
+   * never repeats nor skips a good when others arrive meanwhile). One more than asked is
+   * read, so that the caller knows whether another page follows.
+   */
+  async list(em: EntityManager, filter: GoodFilter): Promise<Good[]> {
+    const rows = await db(em)
+      .selectFrom('good as g')
+      .selectAll('g')
+      .$if(filter.organisationId !== null, (q) =>
+        q.where('g.organisation_id', '=', filter.organisationId!),
+      )
+      .$if(filter.siteId !== undefined, (q) => q.where('g.site_id', '=', filter.siteId!))
+      .$if(filter.kind !== undefined, (q) => q.where('g.kind', '=', filter.kind!))
+      .$if(filter.state !== undefined, (q) => q.where('g.state', '=', filter.state!))
+      .$if(filter.make !== undefined, (q) => q.where('g.make', '=', filter.make!))
+      .$if(filter.model !== undefined, (q) => q.where('g.model', '=', filter.model!))
+      .$if(filter.after !== undefined, (q) =>
+        q.where((eb) =>
+          eb(
+            eb.refTuple('g.created_at', 'g.id'),
+            '<',
+            eb
+              .selectFrom('good as c')
+              .select(['c.created_at', 'c.id'])
+              .where('c.id', '=', filter.after!)
+              .$asTuple('created_at', 'id'),
+          ),
+        ),
+      )
+      .orderBy('g.created_at', 'desc')
+      .orderBy('g.id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
+    return rows.map(toGood);
+  }
+
+  /** Whether a good exists within a member's scope (the whole cluster for null). */
+  async isVisible(em: EntityManager, id: string, organisationId: string | null): Promise<boolean> {
+    const row = await db(em)
+      .selectFrom('good')
+      .select('id')
+      .where('id', '=', id)
+      .$if(organisationId !== null, (q) => q.where('organisation_id', '=', organisationId!))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** How much of each good is in each state, wherever it is. */
+  async stockByState(
+    em: EntityManager,
+    goodIds: readonly string[],
+  ): Promise<Map<string, { state: string; quantity: string }[]>> {
+    const byGood = new Map<string, { state: string; quantity: string }[]>();
+    if (goodIds.length === 0) return byGood;
+    const rows = await db(em)
+      .selectFrom('stock_balance')
+      .select(['good_id', 'state', (eb) => eb.fn.sum<string>('quantity').as('quantity')])
+      .where('good_id', 'in', goodIds)
+      .where('quantity', '>', '0')
+      .groupBy(['good_id', 'state'])
+      .orderBy('good_id')
+      .orderBy('state')
+      .execute();
+    for (const row of rows) {
+      const stock = byGood.get(row.good_id) ?? [];
+      stock.push({ state: row.state, quantity: String(row.quantity) });
+      byGood.set(row.good_id, stock);
+    }
+    return byGood;
   }
 
   async activeHolds(em: EntityManager, goodId: string): Promise<ActiveHold[]> {
@@ -261,6 +349,35 @@ export class GoodsRepository {
     return { issuedAt: row.issued_at };
   }
 
+  /**
+   * A recall issued or lifted changes what its units are (held or not, handed over or not):
+   * their revision moves, so that an ETag read before is stale, and their rows are locked
+   * until the recall commits, so that no hold slips in between on a unit it covers.
+   */
+  async reviseRecalled(
+    em: EntityManager,
+    scope: {
+      make: string;
+      model: string;
+      organisationId: string | null;
+      serialFrom?: string | null;
+      serialTo?: string | null;
+    },
+  ): Promise<void> {
+    await db(em)
+      .updateTable('good')
+      .set({ revision: sql<string>`revision + 1` })
+      .where('kind', '=', 'item')
+      .where('make', '=', scope.make)
+      .where('model', '=', scope.model)
+      .$if(scope.organisationId !== null, (q) =>
+        q.where('organisation_id', '=', scope.organisationId!),
+      )
+      .$if(!!scope.serialFrom, (q) => q.where('serial_number', '>=', scope.serialFrom!))
+      .$if(!!scope.serialTo, (q) => q.where('serial_number', '<=', scope.serialTo!))
+      .execute();
+  }
+
   /** Loads a recall and locks it, so that it is lifted once. */
   async lockRecall(em: EntityManager, id: string): Promise<StoredRecall> {
     const row = await db(em)
@@ -351,5 +468,7 @@ function toGood(row: Selectable<GoodTable>): Good {
     lifetimeBasis: row.lifetime_basis,
     fitForUseUntil: row.fit_for_use_until,
     deviceModelVersion: row.device_model_version,
+    revision: row.revision,
+    createdAt: row.created_at,
   };
 }

@@ -6,6 +6,7 @@ import {
   InventoryRecallLiftedV1,
   type Actor,
   type GetGoodV1,
+  type ListGoodsV1,
   type IssueRecallV1,
   type LiftRecallV1,
   type MoveGoodV1,
@@ -60,12 +61,14 @@ export class GoodsService {
       if (good.kind === 'item' && cmd.quantity !== '1')
         throw validation('quantity', 'an item moves as a whole: 1');
       assertWholeIfCounted(good, cmd.quantity);
-      assertPlainMove(good.kind, cmd.fromState, cmd.toState, describeGood(good));
+      // Where its stock is first: a transition refused "from washed" would say the good is
+      // washed when none of it is.
       const balances = await this.ledgerRepository.balances(em, good.id);
       const source = balances.find((b) => b.state === cmd.fromState);
       if (!source) {
         throw validation('fromState', `nothing of good ${good.id} is ${cmd.fromState}`);
       }
+      assertPlainMove(good.kind, cmd.fromState, cmd.toState, describeGood(good));
       const toLocationId = cmd.toLocationId ?? source.locationId;
       if (cmd.toLocationId) {
         const owner = await this.sites.locationOwner(em, cmd.toLocationId);
@@ -91,6 +94,52 @@ export class GoodsService {
     });
   }
 
+  async list(query: z.output<typeof ListGoodsV1>) {
+    const scope = memberScope(query.actor);
+    // Another member's stock is answered as if that member did not exist.
+    if (scope !== null && query.organisationId !== undefined && query.organisationId !== scope)
+      throw notFound('organisation', query.organisationId);
+    const organisationId = scope ?? query.organisationId ?? null;
+    if (query.kind !== undefined && query.state !== undefined && !isState(query.kind, query.state))
+      throw validation('state', `"${query.state}" is not a state of a ${query.kind}`);
+    const em = this.orm.em.fork();
+    const after = query.cursor === undefined ? undefined : goodOfCursor(query.cursor);
+    if (after !== undefined && !(await this.goodsRepository.isVisible(em, after, organisationId)))
+      throw validation('cursor', 'not a cursor this list gave');
+    const rows = await this.goodsRepository.list(em, {
+      organisationId,
+      siteId: query.siteId,
+      kind: query.kind,
+      state: query.state,
+      make: query.make,
+      model: query.model,
+      after,
+      limit: query.limit,
+    });
+    const page = rows.slice(0, query.limit);
+    const stock = await this.goodsRepository.stockByState(
+      em,
+      page.map((g) => g.id),
+    );
+    return {
+      goods: page.map((good) => ({
+        id: good.id,
+        kind: good.kind,
+        organisationId: good.organisationId,
+        siteId: good.siteId,
+        state: good.state,
+        unit: good.unit,
+        serialNumber: good.serialNumber,
+        make: good.make,
+        model: good.model,
+        createdAt: new Date(good.createdAt).toISOString(),
+        revision: good.revision,
+        stock: (stock.get(good.id) ?? []).map((s) => ({ ...s, quantity: normalise(s.quantity) })),
+      })),
+      nextCursor: rows.length > query.limit ? cursorOf(page[page.length - 1]!.id) : null,
+    };
+  }
+
   async get(query: z.output<typeof GetGoodV1>) {
     const em = this.orm.em.fork();
     const good = await this.goodsRepository.load(em, query.goodId);
@@ -111,6 +160,7 @@ export class GoodsService {
       model: good.model,
       donorId: good.donorId,
       refurbishmentCycle: good.refurbishmentCycle,
+      revision: good.revision,
       balances: balances.map((b) => ({ ...b, quantity: normalise(b.quantity) })),
       activeHolds: holds.map((h) => ({
         ...h,
@@ -202,6 +252,7 @@ export class GoodsService {
         actor: cmd.actor,
       };
       const { issuedAt } = await this.goodsRepository.insertRecall(em, recall);
+      await this.goodsRepository.reviseRecalled(em, recall);
       await recordEvent(
         em,
         InventoryRecallIssuedV1,
@@ -240,6 +291,7 @@ export class GoodsService {
         );
       }
       const { liftedAt } = await this.goodsRepository.liftRecall(em, recall.id, cmd.actor);
+      await this.goodsRepository.reviseRecalled(em, recall);
       await recordEvent(
         em,
         InventoryRecallLiftedV1,
@@ -249,4 +301,16 @@ export class GoodsService {
       return { recallId: recall.id, liftedAt: new Date(liftedAt).toISOString() };
     });
   }
+}
+
+/** A page's cursor is the last good it showed; opaque, so that paging may change underneath. */
+function cursorOf(goodId: string): string {
+  return Buffer.from(goodId, 'utf8').toString('base64url');
+}
+
+function goodOfCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+    throw validation('cursor', 'not a cursor this list gave');
+  return id;
 }

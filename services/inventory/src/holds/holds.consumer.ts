@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  MatchingReservationCancelledV1,
   MatchingReservationRequestedV1,
   type EventData,
   type EventEnvelope,
@@ -8,7 +9,10 @@ import type { EntityManager } from '@boucle/database';
 import { OnEvent } from '@boucle/messaging';
 import { HoldsService } from './holds.service.js';
 
-/** JetStream in, thin: a reservation requested in matching becomes a hold, or a rejection. */
+/**
+ * JetStream in, thin: a reservation requested in matching becomes a hold, or a rejection;
+ * one matching lets go releases its hold.
+ */
 @Injectable()
 export class ReservationRequestsConsumer {
   constructor(private readonly holds: HoldsService) {}
@@ -19,5 +23,13 @@ export class ReservationRequestsConsumer {
     em: EntityManager,
   ): Promise<void> {
     await this.holds.holdForReservation(em, event.data, event.id, event.correlationId);
+  }
+
+  @OnEvent(MatchingReservationCancelledV1, { consumer: 'inventory.reservation-cancelled' })
+  async onCancelled(
+    event: EventEnvelope<EventData<typeof MatchingReservationCancelledV1>>,
+    em: EntityManager,
+  ): Promise<void> {
+    await this.holds.releaseForReservation(em, event.data);
   }
 }

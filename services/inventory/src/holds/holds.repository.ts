@@ -60,6 +60,17 @@ export class HoldsRepository {
     return row?.good_id;
   }
 
+  /** The hold placed for a reservation of matching's, if inventory placed one. */
+  async ofReservation(em: EntityManager, reservationId: string): Promise<string | undefined> {
+    const row = await db(em)
+      .selectFrom('hold')
+      .select('id')
+      .where('reservation_id', '=', reservationId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   /** Loads the hold and locks it, so that it ends once. */
   async lock(em: EntityManager, id: string): Promise<Hold | undefined> {
     const row = await db(em)

@@ -126,7 +126,11 @@ export class HoldsService implements OnModuleDestroy {
           reservationId: request.reservationId,
           goodId: request.goodId,
           // The saga acts as inventory itself: it is never unauthenticated.
-          reason: refusal.code === 'unauthenticated' ? 'forbidden' : refusal.code,
+          // nor sends an If-Match: a stale revision cannot be its refusal.
+          reason:
+            refusal.code === 'unauthenticated' || refusal.code === 'precondition-failed'
+              ? 'forbidden'
+              : refusal.code,
           message: refusal.message,
         },
         context,
@@ -202,6 +206,38 @@ export class HoldsService implements OnModuleDestroy {
     return { holdId, expiresAt };
   }
 
+  /**
+   * Matching let a reservation go (cancelled, approval refused, unanswered in time, its
+   * need closed): its hold, if inventory placed one and it is still active, is released,
+   * in the consumer's transaction. Only a hold placed for that very reservation: matching
+   * never ends a hold an operator placed. A hold not placed yet is not waited for: when
+   * matching hears of it, it asks again.
+   */
+  async releaseForReservation(
+    em: EntityManager,
+    request: { reservationId: string; holdId: string | null; reason: string },
+  ): Promise<'released' | 'ended' | 'none'> {
+    const holdId =
+      request.holdId ?? (await this.holdsRepository.ofReservation(em, request.reservationId));
+    if (!holdId) return 'none';
+    const goodId = await this.holdsRepository.goodOf(em, holdId);
+    if (!goodId) return 'none';
+    await this.goodsRepository.load(em, goodId, { forUpdate: true });
+    const hold = await this.holdsRepository.lock(em, holdId);
+    if (!hold || hold.reservationId !== request.reservationId) {
+      this.logger.warn(
+        `reservation ${request.reservationId} let go of hold ${holdId}, which is not its own: ignored`,
+      );
+      return 'none';
+    }
+    if (hold.status !== 'active') return 'ended';
+    const reason = request.reason === 'approval-refused' ? 'approval-refused' : 'cancelled';
+    await this.end(em, hold, 'released', reason, SYSTEM_ACTOR);
+    // The expiry job finds the hold ended; the local timer is cleared now.
+    this.cancelTimer(holdId);
+    return 'released';
+  }
+
   async release(
     cmd: z.output<typeof ReleaseHoldV1>,
   ): Promise<{ holdId: string; status: 'released' }> {
@@ -272,6 +308,68 @@ export class HoldsService implements OnModuleDestroy {
   /** The ids of the good's active holds placed on its offer (held from `offered`). */
   activeOnOffer(em: EntityManager, goodId: string): Promise<string[]> {
     return this.holdsRepository.activeIds(em, goodId, 'offered');
+  }
+
+  /**
+   * A collection round took `quantity` of a lot from its site for another member, in the
+   * caller's transaction (the caller has locked the lot). The pickup names no hold, so the
+   * holds it collected are chosen here: a hold on the offer of exactly that quantity, else
+   * those holds oldest first; what they do not cover comes from what is still offered, held
+   * for the receiving member at once. Each hold ends handed over to its holder (reason
+   * `collected`), so the lot's record names who took each part; a hold collected in part
+   * ends too, its rest back on offer. Returns each part, with its movement to `handed-over`.
+   * Refused, before anything is written, when the holds and the offer keep less than that.
+   */
+  async endForCollection(
+    em: EntityManager,
+    good: Good,
+    collection: { quantity: string; receiverId: string; reason: string },
+    actor: Actor,
+    cause: { type: 'event'; id: string },
+  ): Promise<{ holdId: string; holderId: string; quantity: string; movementId: string }[]> {
+    const wanted = thousandths(collection.quantity);
+    const onOffer: Hold[] = [];
+    for (const holdId of await this.holdsRepository.activeIds(em, good.id, 'offered'))
+      onOffer.push(await this.loadHold(em, holdId));
+    const exact = onOffer.find((hold) => thousandths(hold.quantity) === wanted);
+    const holds = exact ? [exact] : onOffer;
+    const offered = (await this.ledgerRepository.balances(em, good.id, 'offered')).sort(
+      (a, b) => thousandths(b.quantity) - thousandths(a.quantity),
+    );
+    const held = holds.reduce((sum, hold) => sum + thousandths(hold.quantity), 0);
+    const free = offered.reduce((sum, place) => sum + thousandths(place.quantity), 0);
+    if (wanted > held + free) {
+      throw insufficientQuantity(
+        `${describeGood(good)}: ${normalise(collection.quantity)} ${good.unit} collected, but only ` +
+          `${quantityOf(held)} held and ${quantityOf(free)} offered on its site`,
+      );
+    }
+    const parts: { holdId: string; holderId: string; quantity: string; movementId: string }[] = [];
+    let rest = wanted;
+    for (const hold of holds) {
+      if (rest === 0) break;
+      const taken = Math.min(rest, thousandths(hold.quantity));
+      parts.push(
+        await this.endCollected(em, good, hold, quantityOf(taken), collection, actor, cause),
+      );
+      rest -= taken;
+    }
+    for (const place of offered) {
+      if (rest === 0) break;
+      const taken = Math.min(rest, thousandths(place.quantity));
+      const hold = await this.holdCollected(
+        em,
+        good,
+        place.locationId,
+        quantityOf(taken),
+        collection,
+        actor,
+        cause,
+      );
+      parts.push(await this.endCollected(em, good, hold, hold.quantity, collection, actor, cause));
+      rest -= taken;
+    }
+    return parts;
   }
 
   /**
@@ -405,6 +503,115 @@ export class HoldsService implements OnModuleDestroy {
     return hold;
   }
 
+  /**
+   * What a pickup took of the offer beyond its holds, held for the receiving member as it
+   * went: the same two steps as a taker's hold (offered → held → handed over), never a jump.
+   */
+  private async holdCollected(
+    em: EntityManager,
+    good: Good,
+    locationId: string,
+    quantity: string,
+    collection: { receiverId: string },
+    actor: Actor,
+    cause: { type: 'event'; id: string },
+  ): Promise<Hold> {
+    const holdId = randomUUID();
+    // Ended in this transaction: no expiry job, and the sweep would find it ended.
+    const expiresMs = await this.holdsRepository.insert(em, {
+      id: holdId,
+      goodId: good.id,
+      fromState: 'offered',
+      locationId,
+      quantity,
+      holderId: collection.receiverId,
+      reservationId: null,
+      ttlSeconds: 60,
+      actor,
+    });
+    await this.ledger.move(em, {
+      good,
+      quantity,
+      from: { state: 'offered', locationId },
+      to: { state: 'held', locationId },
+      reason: `held for ${collection.receiverId}`,
+      actor,
+      cause,
+      holdId,
+    });
+    await recordEvent(
+      em,
+      InventoryHoldPlacedV1,
+      {
+        holdId,
+        goodId: good.id,
+        holderId: collection.receiverId,
+        quantity: normalise(quantity),
+        unit: good.unit,
+        expiresAt: new Date(expiresMs).toISOString(),
+        reservationId: null,
+      },
+      { actor },
+    );
+    return (await this.holdsRepository.lock(em, holdId))!;
+  }
+
+  /**
+   * A hold whose stock a pickup took, `quantity` of it: handed over to its holder, the rest
+   * (if the crew took less than was held) back where it was held from.
+   */
+  private async endCollected(
+    em: EntityManager,
+    good: Good,
+    hold: Hold,
+    quantity: string,
+    collection: { reason: string },
+    actor: Actor,
+    cause: { type: 'event'; id: string },
+  ): Promise<{ holdId: string; holderId: string; quantity: string; movementId: string }> {
+    await this.holdsRepository.end(em, hold.id, {
+      status: 'handed-over',
+      reason: 'collected',
+      handedTo: hold.holderId,
+    });
+    const movementId = await this.ledger.move(em, {
+      good,
+      quantity,
+      from: { state: 'held', locationId: hold.locationId },
+      to: { state: LIFECYCLES[good.kind].handedOver, locationId: hold.locationId },
+      reason: `handed over to ${hold.holderId}: ${collection.reason}`,
+      actor,
+      cause,
+      holdId: hold.id,
+    });
+    const left = thousandths(hold.quantity) - thousandths(quantity);
+    if (left > 0) {
+      await this.ledger.move(em, {
+        good,
+        quantity: quantityOf(left),
+        from: { state: 'held', locationId: hold.locationId },
+        to: { state: hold.fromState, locationId: hold.locationId },
+        reason: 'hold ended: not collected',
+        actor,
+        cause,
+        holdId: hold.id,
+      });
+    }
+    await recordEvent(
+      em,
+      InventoryHoldHandedOverV1,
+      {
+        holdId: hold.id,
+        goodId: good.id,
+        quantity: normalise(quantity),
+        beneficiaryRef: hold.holderId,
+        reservationId: hold.reservationId,
+      },
+      { actor },
+    );
+    return { holdId: hold.id, holderId: hold.holderId, quantity, movementId };
+  }
+
   private async end(
     em: EntityManager,
     hold: Hold,
@@ -464,6 +671,10 @@ export class HoldsService implements OnModuleDestroy {
     }
   }
 }
+
+/** Quantities (at most 3 decimals) in thousandths, so that parts add up exactly. */
+const thousandths = (quantity: string): number => Math.round(Number(quantity) * 1000);
+const quantityOf = (thousandths: number): string => normalise((thousandths / 1000).toFixed(3));
 
 /**
  * A lot's hold ends when its window does: past `mustBeGoneBy` the lot is diverted, so a

@@ -10,5 +10,7 @@ import { IntakeService } from './intake.service.js';
   imports: [SitesModule, GoodsModule, LedgerModule],
   controllers: [IntakeHandlers],
   providers: [IntakeService, IntakeRepository],
+  // For collections/, which takes in what a pickup brought.
+  exports: [IntakeService],
 })
 export class IntakeModule {}

@@ -38,83 +38,85 @@ export class IntakeService {
   ) {}
 
   async record(cmd: RecordIntake): Promise<{ intakeId: string; goodIds: string[] }> {
+    return inTransaction(this.orm, (em) => this.recordIn(em, cmd));
+  }
+
+  /**
+   * The intake in the caller's transaction: a command's own, or that of a consumer
+   * recording a collected pickup, whose inbox row then commits with it.
+   */
+  async recordIn(
+    em: EntityManager,
+    cmd: RecordIntake,
+  ): Promise<{ intakeId: string; goodIds: string[] }> {
     // What is weighed has arrived: a date ahead is a typing mistake (a tablet's clock may
     // run a little ahead, hence the margin).
     if (cmd.receivedAt && new Date(cmd.receivedAt).getTime() > Date.now() + FUTURE_MARGIN_MS)
       throw validation('receivedAt', 'must not be in the future');
-    return inTransaction(this.orm, async (em) => {
-      const site = await this.sites.loadSite(em, cmd.siteId);
-      assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
-      await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
-      if (site.kind === 'construction-site') {
-        // Supply still on a site is offered with its window (lot.offer), not weighed in.
-        throw validation(
-          'siteId',
-          'goods on a construction site are offered with lot.offer, not taken in',
-        );
-      }
-      // The report counts the net weighed, shared among the goods; refused before anything is written.
-      const weighed = shareNet(
-        cmd.grossWeightKg - cmd.tareKg,
-        cmd.goods.map((good) => good.weightKg),
+    const site = await this.sites.loadSite(em, cmd.siteId);
+    assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
+    await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
+    if (site.kind === 'construction-site') {
+      // Supply still on a site is offered with its window (lot.offer), not weighed in.
+      throw validation(
+        'siteId',
+        'goods on a construction site are offered with lot.offer, not taken in',
       );
-      const intakeId = randomUUID();
-      // One intake's events share a correlation: the request's, or the intake's own.
-      const correlationId = currentWorkContext()?.correlationId ?? intakeId;
-      const receivedAt = cmd.receivedAt
-        ? new Date(cmd.receivedAt).toISOString()
-        : new Date().toISOString();
-      await this.intakeRepository.insert(em, {
-        id: intakeId,
+    }
+    // The report counts the net weighed, shared among the goods; refused before anything is written.
+    const weighed = shareNet(
+      cmd.grossWeightKg - cmd.tareKg,
+      cmd.goods.map((good) => good.weightKg),
+    );
+    const intakeId = randomUUID();
+    // One intake's events share a correlation: the request's, or the intake's own.
+    const correlationId = currentWorkContext()?.correlationId ?? intakeId;
+    const receivedAt = cmd.receivedAt
+      ? new Date(cmd.receivedAt).toISOString()
+      : new Date().toISOString();
+    await this.intakeRepository.insert(em, {
+      id: intakeId,
+      siteId: site.id,
+      locationId: cmd.locationId,
+      receivedAt,
+      grossWeightKg: cmd.grossWeightKg,
+      tareKg: cmd.tareKg,
+      provenance: cmd.provenance,
+      collectionMode: cmd.collectionMode,
+      unsortedKg: weighed.unsortedKg,
+      actor: cmd.actor,
+    });
+    const goodIds: string[] = [];
+    for (const [index, input] of cmd.goods.entries()) {
+      const good = await this.insertGood(em, site, intakeId, input, index, weighed.goodsKg[index]!);
+      goodIds.push(good.id);
+      await this.ledger.move(em, {
+        good,
+        quantity: quantityOf(input),
+        from: null,
+        to: { state: initialState(input, site), locationId: cmd.locationId },
+        reason: `intake ${intakeId} (${cmd.collectionMode})`,
+        actor: cmd.actor,
+        cause: { type: 'command', id: intakeId },
+        weightKg: weighed.goodsKg[index]!,
+        correlationId,
+      });
+    }
+    await recordEvent(
+      em,
+      InventoryIntakeRecordedV1,
+      {
+        intakeId,
         siteId: site.id,
-        locationId: cmd.locationId,
         receivedAt,
+        collectionMode: cmd.collectionMode,
         grossWeightKg: cmd.grossWeightKg,
         tareKg: cmd.tareKg,
-        provenance: cmd.provenance,
-        collectionMode: cmd.collectionMode,
-        unsortedKg: weighed.unsortedKg,
-        actor: cmd.actor,
-      });
-      const goodIds: string[] = [];
-      for (const [index, input] of cmd.goods.entries()) {
-        const good = await this.insertGood(
-          em,
-          site,
-          intakeId,
-          input,
-          index,
-          weighed.goodsKg[index]!,
-        );
-        goodIds.push(good.id);
-        await this.ledger.move(em, {
-          good,
-          quantity: quantityOf(input),
-          from: null,
-          to: { state: initialState(input, site), locationId: cmd.locationId },
-          reason: `intake ${intakeId} (${cmd.collectionMode})`,
-          actor: cmd.actor,
-          cause: { type: 'command', id: intakeId },
-          weightKg: weighed.goodsKg[index]!,
-          correlationId,
-        });
-      }
-      await recordEvent(
-        em,
-        InventoryIntakeRecordedV1,
-        {
-          intakeId,
-          siteId: site.id,
-          receivedAt,
-          collectionMode: cmd.collectionMode,
-          grossWeightKg: cmd.grossWeightKg,
-          tareKg: cmd.tareKg,
-          goodIds,
-        },
-        { actor: cmd.actor, correlationId },
-      );
-      return { intakeId, goodIds };
-    });
+        goodIds,
+      },
+      { actor: cmd.actor, correlationId },
+    );
+    return { intakeId, goodIds };
   }
 
   private async insertGood(

@@ -2,6 +2,7 @@ import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../config/inventory.config.js';
+import { CustodyModule } from '../custody/custody.module.js';
 import { GoodsModule } from '../goods/goods.module.js';
 import { HoldsModule } from '../holds/holds.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
@@ -35,10 +36,12 @@ class LotsSweepSchedule implements OnApplicationBootstrap {
     GoodsModule,
     LedgerModule,
     HoldsModule,
+    CustodyModule,
   ],
   controllers: [LotsHandlers],
   providers: [LotsService, LotsRepository, LotsProcessor, LotsSweepSchedule],
-  // Its queue, for the queue depth on /metrics.
-  exports: [BullModule],
+  // Its queue, for the queue depth on /metrics; the service, for collections/, whose pickups
+  // collect lots.
+  exports: [BullModule, LotsService],
 })
 export class LotsModule {}

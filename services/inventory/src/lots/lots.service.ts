@@ -18,8 +18,9 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { inTransaction, recordEvent } from '@boucle/messaging';
 import { jobCorrelation } from '@boucle/service';
 import { assertActsFor, assertRole, SYSTEM_ACTOR } from '../common/actor.js';
-import { invalidTransition, Refusal, validation } from '../common/errors.js';
-import type { Good } from '../goods/good.js';
+import { insufficientQuantity, invalidTransition, Refusal, validation } from '../common/errors.js';
+import { CustodyService } from '../custody/custody.service.js';
+import { assertWholeIfCounted, type Good } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
 import { HoldsService } from '../holds/holds.service.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -29,6 +30,20 @@ import { divertJobOptions, LOTS_QUEUE, LotJob, type DivertUntakenPayload } from 
 import { LotsRepository } from './lots.repository.js';
 
 type Destination = z.output<typeof DivertLotV1>['destination'];
+
+/** What a collection round took of a lot from its site, as its completed pickup says. */
+export interface LotCollection {
+  pickupId: string;
+  lotGoodId: string;
+  /** The lot's goods the crew recorded, added up, in the lot's unit. */
+  quantity: string;
+  unit: Good['unit'];
+  /** What the load weighed, if it was weighed. */
+  weighedKg: number | null;
+  deliverTo: { siteId: string; locationId: string };
+  /** The event that said so. */
+  eventId: string;
+}
 
 /**
  * Lots offered from construction sites (PEMD): supply that is ephemeral, offered
@@ -48,6 +63,7 @@ export class LotsService {
     private readonly ledgerRepository: LedgerRepository,
     private readonly ledger: LedgerService,
     private readonly holds: HoldsService,
+    private readonly custody: CustodyService,
     @InjectQueue(LOTS_QUEUE) private readonly queue: Queue<DivertUntakenPayload>,
   ) {}
 
@@ -236,6 +252,115 @@ export class LotsService {
     let diverted = 0;
     for (const id of overdue) if ((await this.divertUntaken(id)) === 'diverted') diverted++;
     return diverted;
+  }
+
+  /**
+   * A collection round took part or all of the lot from the firm's site to a location of
+   * inventory's, in the consumer's transaction (with its inbox row: a pickup delivered twice
+   * is collected once). The lot is not taken in again: it came into the cluster's stock when
+   * offered. For another member, what the crew took leaves the lot handed over (the holds it
+   * collected end, see `HoldsService.endForCollection`; the rest stays offered, and is
+   * diverted at `mustBeGoneBy` if nobody takes it) and comes in at the receiver as a lot of
+   * its own, `collected`, by one transfer (`CustodyService.passPart`): the firm keeps its lot
+   * and its record of where each part went, the receiver owns what it received. For the
+   * firm's own location, the lot itself moves there, offered → collected.
+   *
+   * Refused (then dead-lettered with the reason, for someone to reconcile) when the good is
+   * no lot offered from a site, its unit is not the pickup's, nothing of it is offered or held
+   * any more (withdrawn, diverted, already collected), or the pickup took more than is left.
+   */
+  async collectIn(
+    em: EntityManager,
+    pickup: LotCollection,
+  ): Promise<{ goodId: string; collectedGoodId: string; transferId: string | null }> {
+    const actor = SYSTEM_ACTOR;
+    const cause = { type: 'event' as const, id: pickup.eventId };
+    const good = await this.goodsRepository.load(em, pickup.lotGoodId, { forUpdate: true });
+    if (good.kind !== 'lot' || !good.mustBeGoneBy)
+      throw validation(
+        'lotGoodId',
+        `good ${good.id} is not a lot offered from a construction site`,
+      );
+    if (pickup.unit !== good.unit)
+      throw validation('goods', `lot ${good.id} is counted in ${good.unit}, not ${pickup.unit}`);
+    assertWholeIfCounted(good, pickup.quantity);
+    await this.sites.assertLocationOnSite(em, pickup.deliverTo.locationId, pickup.deliverTo.siteId);
+    const receiver = await this.sites.loadSite(em, pickup.deliverTo.siteId);
+    const onOffer = await this.ledgerRepository.balances(em, good.id, 'offered');
+    if (onOffer.length === 0 && (await this.holds.activeOnOffer(em, good.id)).length === 0) {
+      throw new Refusal(
+        'invalid-transition',
+        `lot ${good.id} is ${good.state}: nothing of it is offered or held on its site any more`,
+        { currentState: good.state, allowedStates: [] },
+      );
+    }
+    if (receiver.organisationId === good.organisationId) {
+      // The firm's own depot: its lot, off the offer, there; others' holds stay as they are.
+      const source = await this.ledgerRepository.largestAtLeast(
+        em,
+        good.id,
+        ['offered'],
+        pickup.quantity,
+      );
+      if (!source) {
+        throw insufficientQuantity(
+          `lot ${good.id}: ${normalise(pickup.quantity)} ${good.unit} collected, more than is offered and not held`,
+        );
+      }
+      await this.ledger.move(em, {
+        good,
+        quantity: pickup.quantity,
+        from: source,
+        to: { state: 'collected', locationId: pickup.deliverTo.locationId },
+        reason: `collected by pickup ${pickup.pickupId}`,
+        actor,
+        cause,
+        weightKg: pickup.weighedKg,
+      });
+      return { goodId: good.id, collectedGoodId: good.id, transferId: null };
+    }
+    const transferId = randomUUID();
+    const collectedGoodId = randomUUID();
+    const parts = await this.holds.endForCollection(
+      em,
+      good,
+      {
+        quantity: pickup.quantity,
+        receiverId: receiver.organisationId,
+        reason: `pickup ${pickup.pickupId}, transfer ${transferId} to ${receiver.organisationId}`,
+      },
+      actor,
+      cause,
+    );
+    // Each part weighed as its movement out is, so that the transfer carries the mass it took.
+    let grams = 0;
+    for (const part of parts)
+      grams += Math.round((await this.ledgerRepository.massOf(em, good.id, part.quantity)) * 1000);
+    const { fallback: _fallback, estimated: _estimated, ...described } = good.description;
+    await this.custody.passPart(em, {
+      transferId,
+      goodId: collectedGoodId,
+      from: good,
+      outMovementIds: parts.map((p) => p.movementId),
+      quantity: pickup.quantity,
+      massKg: grams / 1000,
+      to: {
+        organisationId: receiver.organisationId,
+        siteId: receiver.id,
+        locationId: pickup.deliverTo.locationId,
+      },
+      state: 'collected',
+      description: {
+        ...described,
+        fromLotId: good.id,
+        fromSiteId: good.siteId,
+        pickupId: pickup.pickupId,
+      },
+      weighedKg: pickup.weighedKg,
+      actor,
+      cause,
+    });
+    return { goodId: good.id, collectedGoodId, transferId };
   }
 
   /**

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { InventoryRpc, type RpcRequest } from '@boucle/contracts';
 import { RpcHandler } from '@boucle/messaging';
 import { SitesService } from './sites.service.js';
-import { COORDINATOR, SITE_KEEPERS } from '../common/access.js';
+import { COORDINATOR, MEMBERS, SITE_KEEPERS, STOCK_READERS, WORKSHOP } from '../common/access.js';
 
 @Controller()
 export class SitesHandlers {
@@ -16,6 +16,26 @@ export class SitesHandlers {
   @RpcHandler(InventoryRpc.registerSite, SITE_KEEPERS)
   registerSite(request: RpcRequest<typeof InventoryRpc.registerSite>) {
     return this.sites.registerSite(request);
+  }
+
+  @RpcHandler(InventoryRpc.listOrganisations, MEMBERS)
+  listOrganisations(request: RpcRequest<typeof InventoryRpc.listOrganisations>) {
+    return this.sites.listOrganisations(request);
+  }
+
+  @RpcHandler(InventoryRpc.listSites, STOCK_READERS)
+  listSites(request: RpcRequest<typeof InventoryRpc.listSites>) {
+    return this.sites.listSites(request);
+  }
+
+  @RpcHandler(InventoryRpc.listCertificates, WORKSHOP)
+  listCertificates(request: RpcRequest<typeof InventoryRpc.listCertificates>) {
+    return this.sites.listCertificates(request);
+  }
+
+  @RpcHandler(InventoryRpc.getDeviceModel, WORKSHOP)
+  getDeviceModel(request: RpcRequest<typeof InventoryRpc.getDeviceModel>) {
+    return this.sites.getDeviceModel(request);
   }
 
   @RpcHandler(InventoryRpc.recordCertificate, COORDINATOR)

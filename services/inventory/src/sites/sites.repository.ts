@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import type { Actor } from '@boucle/contracts';
+import type { Actor, GeoPoint } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
 import { db } from '../database/schema.js';
 
@@ -10,6 +10,7 @@ export interface Site {
   name: string;
   kind: string;
   locality: string;
+  position: GeoPoint | null;
 }
 
 export interface CentreCertificate {
@@ -69,6 +70,8 @@ export class SitesRepository {
         name: site.name,
         kind: site.kind,
         locality: site.locality,
+        latitude: site.position?.latitude ?? null,
+        longitude: site.position?.longitude ?? null,
       })
       .execute();
   }
@@ -88,7 +91,7 @@ export class SitesRepository {
   async findSite(em: EntityManager, id: string): Promise<Site | undefined> {
     const row = await db(em)
       .selectFrom('site')
-      .select(['id', 'organisation_id', 'name', 'kind', 'locality'])
+      .select(['id', 'organisation_id', 'name', 'kind', 'locality', 'latitude', 'longitude'])
       .where('id', '=', id)
       .executeTakeFirst();
     return (
@@ -98,8 +101,112 @@ export class SitesRepository {
         name: row.name,
         kind: row.kind,
         locality: row.locality,
+        position:
+          row.latitude === null || row.longitude === null
+            ? null
+            : { latitude: row.latitude, longitude: row.longitude },
       }
     );
+  }
+
+  /** Members by name; one member only when `organisationId` is given. */
+  async organisations(
+    em: EntityManager,
+    organisationId: string | null,
+  ): Promise<{ id: string; name: string; kind: string }[]> {
+    return db(em)
+      .selectFrom('organisation')
+      .select(['id', 'name', 'kind'])
+      .$if(organisationId !== null, (q) => q.where('id', '=', organisationId!))
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** A member's sites (every member's for null), each with its locations, by name. */
+  async sites(
+    em: EntityManager,
+    organisationId: string | null,
+  ): Promise<(Site & { locations: { id: string; name: string }[] })[]> {
+    const sites = await db(em)
+      .selectFrom('site')
+      .select(['id', 'organisation_id', 'name', 'kind', 'locality', 'latitude', 'longitude'])
+      .$if(organisationId !== null, (q) => q.where('organisation_id', '=', organisationId!))
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    const locations =
+      sites.length === 0
+        ? []
+        : await db(em)
+            .selectFrom('location')
+            .select(['id', 'site_id', 'name'])
+            .where(
+              'site_id',
+              'in',
+              sites.map((s) => s.id),
+            )
+            .orderBy('name')
+            .execute();
+    return sites.map((row) => ({
+      id: row.id,
+      organisationId: row.organisation_id,
+      name: row.name,
+      kind: row.kind,
+      locality: row.locality,
+      position:
+        row.latitude === null || row.longitude === null
+          ? null
+          : { latitude: row.latitude, longitude: row.longitude },
+      locations: locations
+        .filter((l) => l.site_id === row.id)
+        .map((l) => ({ id: l.id, name: l.name })),
+    }));
+  }
+
+  /** A site's certificates, newest first, with whether each holds on `day`. */
+  async certificates(
+    em: EntityManager,
+    siteId: string,
+    day: string,
+  ): Promise<
+    {
+      id: string;
+      reference: string;
+      validFrom: string;
+      validUntil: string;
+      revokedAt: string | null;
+      valid: boolean;
+    }[]
+  > {
+    const rows = await db(em)
+      .selectFrom('centre_certificate as c')
+      .select((eb) => [
+        'c.id',
+        'c.reference',
+        'c.valid_from',
+        'c.valid_until',
+        'c.revoked_at',
+        eb
+          .and([
+            eb.between(sql<string>`${day}::date`, eb.ref('c.valid_from'), eb.ref('c.valid_until')),
+            eb('c.revoked_at', 'is', null),
+          ])
+          .$castTo<boolean>()
+          .as('valid'),
+      ])
+      .where('c.site_id', '=', siteId)
+      .orderBy('c.valid_from', 'desc')
+      .orderBy('c.id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      validFrom: r.valid_from,
+      validUntil: r.valid_until,
+      revokedAt: r.revoked_at,
+      valid: r.valid,
+    }));
   }
 
   /** Where a location is and who owns it. */

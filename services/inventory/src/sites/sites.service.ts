@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import type {
-  RecordCertificateV1,
-  RegisterDeviceModelV1,
-  RegisterOrganisationV1,
-  RegisterSiteV1,
-  RevokeCertificateV1,
+import {
+  type GetDeviceModelV1,
+  InventorySiteRegisteredV1,
+  type ListCertificatesV1,
+  type ListOrganisationsV1,
+  type ListSitesV1,
+  ORGANISATION_KINDS,
+  SITE_KINDS,
+  type RecordCertificateV1,
+  type RegisterDeviceModelV1,
+  type RegisterOrganisationV1,
+  type RegisterSiteV1,
+  type RevokeCertificateV1,
 } from '@boucle/contracts';
 import { MikroORM, type EntityManager } from '@boucle/database';
-import { inTransaction } from '@boucle/messaging';
-import { assertActsFor, assertOnlyRole, assertRole } from '../common/actor.js';
+import { inTransaction, recordEvent } from '@boucle/messaging';
+import { assertActsFor, assertOnlyRole, assertRole, memberScope } from '../common/actor.js';
 import { localToday } from '../common/dates.js';
 import { invalidTransition, notFound, validation } from '../common/errors.js';
 import { SitesRepository, type Site } from './sites.repository.js';
@@ -51,9 +58,25 @@ export class SitesService {
         name: cmd.name,
         kind: cmd.kind,
         locality: cmd.locality,
+        position: cmd.position ?? null,
       });
       const locations = cmd.locations.map((name) => ({ id: randomUUID(), name }));
       await this.sitesRepository.insertLocations(em, siteId, locations);
+      // Readers (matching's catalogue) learn where each location is from this event alone;
+      // sites and locations have no command that changes them afterwards.
+      await recordEvent(
+        em,
+        InventorySiteRegisteredV1,
+        {
+          siteId,
+          organisationId: cmd.organisationId,
+          kind: cmd.kind,
+          locality: cmd.locality,
+          position: cmd.position ?? null,
+          locations,
+        },
+        { actor: cmd.actor },
+      );
       return { siteId, locations };
     });
   }
@@ -130,6 +153,58 @@ export class SitesService {
       );
       return { make: cmd.make, model: cmd.model, version };
     });
+  }
+
+  async listOrganisations(query: z.output<typeof ListOrganisationsV1>) {
+    const organisations = await this.sitesRepository.organisations(
+      this.orm.em.fork(),
+      memberScope(query.actor),
+    );
+    return {
+      organisations: organisations.map((o) => ({
+        ...o,
+        kind: o.kind as (typeof ORGANISATION_KINDS)[number],
+      })),
+    };
+  }
+
+  async listSites(query: z.output<typeof ListSitesV1>) {
+    const scope = memberScope(query.actor);
+    // Another member's sites are answered as if that member did not exist.
+    if (scope !== null && query.organisationId !== undefined && query.organisationId !== scope)
+      throw notFound('organisation', query.organisationId);
+    const sites = await this.sitesRepository.sites(
+      this.orm.em.fork(),
+      scope ?? query.organisationId ?? null,
+    );
+    return {
+      sites: sites.map((s) => ({ ...s, kind: s.kind as (typeof SITE_KINDS)[number] })),
+    };
+  }
+
+  async listCertificates(query: z.output<typeof ListCertificatesV1>) {
+    const em = this.orm.em.fork();
+    const site = await this.loadSite(em, query.siteId);
+    assertActsFor(query.actor, site.organisationId, `site ${site.id}`);
+    const certificates = await this.sitesRepository.certificates(em, site.id, localToday());
+    return {
+      certificates: certificates.map((c) => ({
+        ...c,
+        siteId: site.id,
+        revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
+      })),
+    };
+  }
+
+  /** Shared by the whole cluster, as every workshop certifies against it. */
+  async getDeviceModel(query: z.output<typeof GetDeviceModelV1>) {
+    const model = await this.sitesRepository.findDeviceModel(
+      this.orm.em.fork(),
+      query.make,
+      query.model,
+    );
+    if (!model) throw notFound('device model', `${query.make} ${query.model}`);
+    return model;
   }
 
   async loadSite(em: EntityManager, siteId: string): Promise<Site> {

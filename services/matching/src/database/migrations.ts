@@ -1,0 +1,19 @@
+import type { NamedMigration } from '@boucle/database';
+import { messagingMigrations } from '@boucle/messaging';
+import { MatchingCatalogue } from './catalogue.migration.js';
+import { MatchingNeeds } from './needs.migration.js';
+import { MatchingProposals } from './proposals.migration.js';
+import { MatchingReservations } from './reservations.migration.js';
+import { MatchingReservationSaga } from './saga.migration.js';
+import { MatchingSearchSpeed } from './search-speed.migration.js';
+
+/** Applied in this order at start; never rename one that has run anywhere. */
+export const matchingMigrations: readonly NamedMigration[] = [
+  ...messagingMigrations,
+  { name: 'Matching20261201000000Catalogue', class: MatchingCatalogue },
+  { name: 'Matching20261201010000Needs', class: MatchingNeeds },
+  { name: 'Matching20261201020000Proposals', class: MatchingProposals },
+  { name: 'Matching20261201030000Reservations', class: MatchingReservations },
+  { name: 'Matching20261202000000ReservationSaga', class: MatchingReservationSaga },
+  { name: 'Matching20261202100000SearchSpeed', class: MatchingSearchSpeed },
+];
