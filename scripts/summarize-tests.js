@@ -25,7 +25,7 @@ for (const file of files) {
 function firstLine(text = '') {
   // eslint-disable-next-line no-control-regex
   const plain = String(text).replace(/\u001b\[[0-9;]*m/g, '');
-  return plain.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' | ').slice(0, 400);
+  return plain.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 12).join(' | ').slice(0, 1500);
 }
 if (Number(status) !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);

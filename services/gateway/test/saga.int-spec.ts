@@ -573,11 +573,13 @@ describe('reservation saga between matching and inventory', () => {
     const first = await aidNeed(aid.isoClass, 'Louise Petit');
     const second = await aidNeed(aid.isoClass, 'Henri Moreau');
 
-    // Both read matching's catalogue before inventory's hold reaches it.
+    // Both read matching's catalogue before inventory's hold reaches it: with inventory
+    // frozen meanwhile, however slow the machine, neither request can see the other's hold.
+    a.system.pauseService('inventory');
     const asked = await Promise.all([
       reserve(a, socialWorker, aid.goodId, first),
       reserve(a, socialWorker, aid.goodId, second),
-    ]);
+    ]).finally(() => a.system.resumeService('inventory'));
     const ended = await Promise.all(
       asked.map((r) =>
         eventually(
@@ -702,8 +704,10 @@ describe('reservation saga between matching and inventory', () => {
     );
     // Past the answer timeout the sweep ends it; its hold, placed later, must be let go.
     const timedOut = await reached(a, unanswered!.reservationId, 'timed-out', 90_000);
-    const last = await reserve(a, socialWorker, aids[3]!.goodId, needs[3]!);
     await a.system.startService('inventory');
+    // Asked once it is back (a start on a busy machine can outlast the answer timeout): the
+    // requests above were the ones asked while it was away.
+    const last = await reserve(a, socialWorker, aids[3]!.goodId, needs[3]!);
 
     const lastHeld = await reached(a, last.reservationId, 'held', 60_000);
     await reconciled(a.db);
