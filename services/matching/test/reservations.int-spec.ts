@@ -186,9 +186,12 @@ describe(ReservationsService.name, () => {
       const { needId } = await register(social.operator, aidNeedFor());
       const { needId: material } = await register(social.firm, materialNeed());
       const lot = await h.inventory.lot(amiens, { quantity: '10' });
-      await eventually(() =>
-        h.rpc.request(MatchingRpc.getCatalogueGood, { actor: h.coordinator, goodId: lot }),
-      );
+      // Parquet by weight, for a need in square metres.
+      const byWeight = await h.inventory.lot(amiens, { quantity: '300', unit: 'kg' });
+      for (const goodId of [lot, byWeight])
+        await eventually(() =>
+          h.rpc.request(MatchingRpc.getCatalogueGood, { actor: h.coordinator, goodId }),
+        );
       const count = async () =>
         (
           await h.orm.em.fork().execute<{ n: string }[]>('SELECT count(*) AS n FROM reservation')
@@ -205,6 +208,7 @@ describe(ReservationsService.name, () => {
           'insufficient-quantity',
           null,
         ],
+        [social.firm, { goodId: byWeight, needId: material, quantity: '5' }, 'validation', 'unit'],
         [h.member().operator, { goodId, needId }, 'not-found', null],
         [social.operator, { goodId: randomUUID(), needId }, 'not-found', null],
       ] as const;
@@ -214,6 +218,7 @@ describe(ReservationsService.name, () => {
         );
         expect({ body, code: error.code }).toEqual({ body, code });
         if (path) expect(error.body.issues?.map((i) => i.path)).toEqual([path]);
+        if (path === 'unit') expect(error.message).toContain('counted in kg and the need in m2');
       }
       expect(await count()).toBe(before);
     });
@@ -226,11 +231,16 @@ describe(ReservationsService.name, () => {
 
       const outcomes = await Promise.allSettled([ask(), ask(), ask()]);
 
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      for (const o of outcomes.filter((o) => o.status === 'rejected'))
-        expect(o.reason).toMatchObject({
+      const made = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      expect(made).toHaveLength(1);
+      const refused = outcomes.flatMap((o) =>
+        o.status === 'rejected' ? [o.reason as unknown] : [],
+      );
+      expect(refused).toHaveLength(2);
+      for (const error of refused)
+        expect(error).toMatchObject({
           code: 'conflict',
-          message: 'this need already has a live reservation of this good',
+          message: `need ${needId} already has reservation ${made[0]!.reservationId} of good ${goodId} (requested): follow or cancel that one`,
         });
     });
   });

@@ -111,6 +111,12 @@ describe('reservation saga', () => {
       return sent[0]!;
     });
 
+  /** The approval queue as the actor sees it. */
+  const queueOf = async (actor: Actor) =>
+    (
+      await h.rpc.request(MatchingRpc.listReservations, { actor, awaitingApproval: true })
+    ).reservations.map((r) => r.reservationId);
+
   const cancellations = async (reservationId: string) =>
     (await h.events(MatchingReservationCancelledV1.subject))
       .map((e) => e.data as MatchingReservationCancelledV1Data)
@@ -183,6 +189,12 @@ describe('reservation saga', () => {
         awaitingApproval: true,
       });
       expect(queue.reservations.map((r) => r.reservationId)).toContain(reservationId);
+      // The social worker's member follows it, and approves none of it: not in its queue.
+      const colleague: Actor = { ...social.operator, userId: `colleague-${randomUUID()}` };
+      expect(await queueOf(colleague)).not.toContain(reservationId);
+      // Nor is a firm of the village one who approves aids.
+      const villageFirm: Actor = { ...staff, userId: 'firm-village', role: 'firm' };
+      expect(await queueOf(villageFirm)).not.toContain(reservationId);
 
       // The social worker may follow it, not approve it; another member's staff cannot see it.
       expect(
@@ -286,6 +298,9 @@ describe('reservation saga', () => {
       const { reservationId } = await reserveAndHold(goodId, needId, counter);
       await statusOf(reservationId, 'held');
 
+      // Its queue lists only what it may decide; another of the staff's lists it.
+      expect(await queueOf(counter)).not.toContain(reservationId);
+      expect(await queueOf(staff)).toContain(reservationId);
       const own = await refusal(
         h.rpc.request(MatchingRpc.approveReservation, { actor: counter, reservationId }),
       );
@@ -358,6 +373,43 @@ describe('reservation saga', () => {
       expect(await requests((d) => d.goodId === goodId)).toHaveLength(2);
       expect(third.needId).toBeDefined();
       void request;
+    });
+
+    it('should offer the aid to the need after the next in line when inventory refuses the next one', async () => {
+      const iso = nextClass();
+      const goodId = await listedAid(iso);
+      const first = await aidNeed(iso, 'Paul Martin');
+      const second = await aidNeed(iso, 'Anne Leroy');
+      const third = await aidNeed(iso, 'Luc Bernard');
+      const { reservationId, request, holdId } = await reserveAndHold(goodId, first.needId);
+      await statusOf(reservationId, 'held');
+      await release(request, holdId, 'expired');
+      const offeredTo = async (beneficiaryRef: string | null) =>
+        eventually(async () => {
+          const sent = await requests((d) => d.goodId === goodId && d.holderId === beneficiaryRef);
+          expect(sent).toHaveLength(1);
+          return sent[0]!;
+        });
+      const toSecond = await offeredTo(second.beneficiaryRef);
+
+      await h.inventory.emit(InventoryHoldRejectedV1, {
+        reservationId: toSecond.reservationId,
+        goodId,
+        reason: 'invalid-transition',
+        message: 'the aid cannot be held now',
+      });
+
+      await expect(statusOf(toSecond.reservationId, 'rejected')).resolves.toMatchObject({
+        offered: true,
+      });
+      const toThird = await offeredTo(third.beneficiaryRef);
+      await expect(reservation(social.operator, toThird.reservationId)).resolves.toMatchObject({
+        needId: third.needId,
+        offered: true,
+        status: 'requested',
+      });
+      // Offered once: the need inventory refused is not offered the aid again.
+      expect(await requests((d) => d.goodId === goodId)).toHaveLength(3);
     });
 
     it('should not offer an aid that inventory took out of circulation', async () => {
@@ -731,6 +783,175 @@ describe('reservation saga', () => {
       });
       await expect(reservation(h.coordinator, newcomer.reservationId)).resolves.toMatchObject({
         waitingPosition: 2,
+      });
+    });
+
+    it('should put one asked again and left unanswered back in its place, and take a late hold as its answer', async () => {
+      const iso = nextClass();
+      const goodId = await listedAid(iso);
+      const holder = await aidNeed(iso, 'Paul Martin');
+      const { reservationId, request, holdId } = await reserveAndHold(goodId, holder.needId);
+      await statusOf(reservationId, 'held');
+      await availableIs(goodId, '0');
+      const first = await reserveOrWait(goodId, (await aidNeed(iso, 'Anne Leroy')).needId);
+      const second = await reserveOrWait(goodId, (await aidNeed(iso, 'Luc Bernard')).needId);
+      await release(request, holdId, 'expired');
+      await statusOf(first.reservationId, 'requested');
+      const asked = await requestSent(first.reservationId);
+
+      // Inventory stays away longer than matching waits for its answer.
+      await expect(statusOf(first.reservationId, 'waiting')).resolves.toMatchObject({
+        waitingPosition: 1,
+        endReason: null,
+      });
+      await expect(reservation(h.coordinator, second.reservationId)).resolves.toMatchObject({
+        waitingPosition: 2,
+      });
+      expect(await cancellations(first.reservationId)).toEqual([]);
+
+      const late = await hold(asked);
+
+      await expect(statusOf(first.reservationId, 'held')).resolves.toMatchObject({
+        holdId: late,
+        waitingPosition: null,
+      });
+      expect(await cancellations(first.reservationId)).toEqual([]);
+      await expect(reservation(h.coordinator, second.reservationId)).resolves.toMatchObject({
+        waitingPosition: 1,
+      });
+    });
+
+    it('should end the waiting of those whose aid left for good, handed over or recalled, whoever held it', async () => {
+      const iso = nextClass();
+      const handedOver = await listedAid(iso);
+      const recalled = await listedAid(iso);
+      const holder = await aidNeed(iso, 'Paul Martin');
+      const { reservationId, holdId } = await reserveAndHold(handedOver, holder.needId);
+      await statusOf(reservationId, 'held');
+      await h.rpc.request(MatchingRpc.approveReservation, { actor: staff, reservationId });
+      // An operator's own hold in inventory, for nobody matching knows of.
+      const operatorHold = randomUUID();
+      await h.inventory.publish(
+        h.inventory.moved(recalled, 'item', '1', at('available'), at('held')),
+        h.inventory.envelope(InventoryHoldPlacedV1, {
+          holdId: operatorHold,
+          goodId: recalled,
+          holderId: 'ben-counter',
+          quantity: '1',
+          unit: 'unit',
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+          reservationId: null,
+        }),
+      );
+      await availableIs(handedOver, '0');
+      await availableIs(recalled, '0');
+      const forHandedOver = await reserveOrWait(handedOver, (await aidNeed(iso, 'Anne')).needId);
+      const forRecalled = await reserveOrWait(recalled, (await aidNeed(iso, 'Luc')).needId);
+      expect([forHandedOver.status, forRecalled.status]).toEqual(['waiting', 'waiting']);
+
+      await h.inventory.emit(InventoryHoldHandedOverV1, {
+        holdId,
+        goodId: handedOver,
+        quantity: '1',
+        beneficiaryRef: holder.beneficiaryRef!,
+        reservationId,
+      });
+      await h.inventory.publish(
+        h.inventory.envelope(InventoryHoldReleasedV1, {
+          holdId: operatorHold,
+          goodId: recalled,
+          reason: 'recalled',
+          reservationId: null,
+        }),
+        h.inventory.moved(recalled, 'item', '1', at('held'), at('quarantined')),
+      );
+
+      for (const r of [forHandedOver, forRecalled])
+        await expect(statusOf(r.reservationId, 'expired')).resolves.toMatchObject({
+          endReason: 'good-gone',
+          waitingPosition: null,
+        });
+      // Nothing was ever asked of inventory for them.
+      expect(await requests((d) => d.goodId === recalled)).toEqual([]);
+    });
+
+    it('should not put back on its list one asked again when the aid is handed over to someone else meanwhile', async () => {
+      const iso = nextClass();
+      const goodId = await listedAid(iso);
+      const holder = await aidNeed(iso, 'Paul Martin');
+      const { reservationId, request, holdId } = await reserveAndHold(goodId, holder.needId);
+      await statusOf(reservationId, 'held');
+      await availableIs(goodId, '0');
+      const first = await reserveOrWait(goodId, (await aidNeed(iso, 'Anne')).needId);
+      const second = await reserveOrWait(goodId, (await aidNeed(iso, 'Luc')).needId);
+      await release(request, holdId, 'expired');
+      await statusOf(first.reservationId, 'requested');
+
+      // Before inventory hears of that request, an operator hands the aid over at the counter.
+      const counterHold = randomUUID();
+      await h.inventory.publish(
+        h.inventory.moved(goodId, 'item', '1', at('available'), at('held')),
+        h.inventory.envelope(InventoryHoldPlacedV1, {
+          holdId: counterHold,
+          goodId,
+          holderId: 'ben-counter',
+          quantity: '1',
+          unit: 'unit',
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+          reservationId: null,
+        }),
+        h.inventory.envelope(InventoryHoldHandedOverV1, {
+          holdId: counterHold,
+          goodId,
+          quantity: '1',
+          beneficiaryRef: 'ben-counter',
+          reservationId: null,
+        }),
+      );
+      await expect(statusOf(second.reservationId, 'expired')).resolves.toMatchObject({
+        endReason: 'good-gone',
+      });
+      await h.inventory.emit(InventoryHoldRejectedV1, {
+        reservationId: first.reservationId,
+        goodId,
+        reason: 'insufficient-quantity',
+        message: 'less than 1 unit is available',
+      });
+
+      // Refused, or unanswered in time should the refusal come late: ended either way.
+      await eventually(async () =>
+        expect(['rejected', 'timed-out']).toContain(
+          (await reservation(h.coordinator, first.reservationId)).status,
+        ),
+      );
+    });
+
+    it('should ask for an aid back once for those waiting, when its listing comes before its release', async () => {
+      const iso = nextClass();
+      const goodId = await listedAid(iso);
+      const holder = await aidNeed(iso, 'Paul Martin');
+      const { reservationId, holdId } = await reserveAndHold(goodId, holder.needId);
+      await statusOf(reservationId, 'held');
+      await availableIs(goodId, '0');
+      const first = await reserveOrWait(goodId, (await aidNeed(iso, 'Anne')).needId);
+      const second = await reserveOrWait(goodId, (await aidNeed(iso, 'Luc')).needId);
+      await h.inventory.publish(
+        h.inventory.moved(goodId, 'item', '1', at('held'), at('available')),
+      );
+      await statusOf(first.reservationId, 'requested');
+
+      await h.inventory.emit(InventoryHoldReleasedV1, {
+        holdId,
+        goodId,
+        reason: 'expired',
+        reservationId,
+      });
+
+      // Its release offers the aid again in the same transaction that ends the hold's reservation.
+      await statusOf(reservationId, 'expired');
+      await expect(reservation(h.coordinator, second.reservationId)).resolves.toMatchObject({
+        status: 'waiting',
+        waitingPosition: 1,
       });
     });
 

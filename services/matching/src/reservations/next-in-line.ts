@@ -31,7 +31,8 @@ export class NextInLine {
     const good = await this.reservations.goodOnOffer(em, goodId);
     // Not back in the catalogue yet: its listing tries again.
     if (!good || !good.listed || !good.open || Number(good.available) <= 0) return;
-    let available = Number(good.available);
+    // What is asked for already (the release and the listing each offer it) is not free.
+    let available = Number(good.available) - (await this.reservations.askedOf(em, goodId));
     // Those who chose to wait for this very good come first, in the order of its list.
     for (const waiting of await this.reservations.waitingFor(em, goodId)) {
       if (available <= 0) break;

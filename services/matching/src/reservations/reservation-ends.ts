@@ -15,7 +15,8 @@ type CancelReason = MatchingReservationCancelledV1Data['reason'];
 /** Where each state may go; the ends go nowhere. */
 export const NEXT: Readonly<Record<ReservationStatus, readonly ReservationStatus[]>> = {
   requested: ['held', 'confirmed', 'waiting', 'rejected', 'cancelled', 'timed-out'],
-  waiting: ['requested', 'cancelled', 'expired'],
+  // Held straight from the list: the late answer to a request asked again from it.
+  waiting: ['requested', 'held', 'confirmed', 'cancelled', 'expired'],
   held: ['confirmed', 'refused', 'cancelled', 'expired', 'released', 'handed-over'],
   confirmed: ['cancelled', 'expired', 'released', 'handed-over'],
   'handed-over': [],

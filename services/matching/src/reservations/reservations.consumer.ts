@@ -14,7 +14,7 @@ import { ReservationsService } from './reservations.service.js';
 /**
  * JetStream in, thin: inventory's side of the saga, a hold or a refusal for each request,
  * then the hold's end. A hold an operator placed in inventory directly (no reservation)
- * is no reservation of ours.
+ * is no reservation of ours, but its end may tell that the good left for good.
  */
 @Injectable()
 export class HoldAnswersConsumer {
@@ -43,9 +43,7 @@ export class HoldAnswersConsumer {
     event: EventEnvelope<EventData<typeof InventoryHoldReleasedV1>>,
     em: EntityManager,
   ): Promise<void> {
-    const { reservationId } = event.data;
-    if (reservationId === null) return;
-    await this.reservations.onHoldReleased(em, { ...event.data, reservationId });
+    await this.reservations.onHoldReleased(em, event.data);
   }
 
   @OnEvent(InventoryHoldHandedOverV1, { consumer: 'matching.hold-handed-over' })
@@ -53,8 +51,6 @@ export class HoldAnswersConsumer {
     event: EventEnvelope<EventData<typeof InventoryHoldHandedOverV1>>,
     em: EntityManager,
   ): Promise<void> {
-    const { reservationId } = event.data;
-    if (reservationId === null) return;
-    await this.reservations.onHandedOver(em, { ...event.data, reservationId });
+    await this.reservations.onHandedOver(em, event.data);
   }
 }

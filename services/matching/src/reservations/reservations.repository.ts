@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { EntityManager } from '@boucle/database';
 import { lockFor, lockGoodLine } from '../common/locks.js';
-import { db, type ReservationStatus, type ReservationTable } from '../database/schema.js';
+import {
+  db,
+  type MatchingDatabase,
+  type ReservationStatus,
+  type ReservationTable,
+} from '../database/schema.js';
 
 export type Reservation = Selectable<ReservationTable>;
 
@@ -157,6 +162,21 @@ export class ReservationsRepository {
     });
   }
 
+  /** The need's reservation of the good not ended yet, if any (there is one at most). */
+  async awaitingOf(
+    em: EntityManager,
+    needId: string,
+    goodId: string,
+  ): Promise<Pick<Reservation, 'id' | 'status'> | undefined> {
+    return db(em)
+      .selectFrom('reservation')
+      .select(['id', 'status'])
+      .where('need_id', '=', needId)
+      .where('good_id', '=', goodId)
+      .where('status', 'in', AWAITING)
+      .executeTakeFirst();
+  }
+
   /** The reservations of a need not ended yet, locked: it closed, they end with it. */
   async liveOfNeed(em: EntityManager, needId: string): Promise<Reservation[]> {
     return db(em)
@@ -230,6 +250,22 @@ export class ReservationsRepository {
     return r.waiting || r.owed ? Number.POSITIVE_INFINITY : Number(r.asked);
   }
 
+  /**
+   * How much of a good matching has asked inventory for on its own (from the waiting list
+   * or for the next in line) without an answer yet: still in the catalogue's count, but
+   * not to be offered again.
+   */
+  async askedOf(em: EntityManager, goodId: string): Promise<number> {
+    const row = await db(em)
+      .selectFrom('reservation')
+      .select(sql<string>`coalesce(sum(quantity), 0)::text`.as('asked'))
+      .where('good_id', '=', goodId)
+      .where('status', '=', 'requested')
+      .where((eb) => eb.or([eb('offered', '=', true), eb('waiting_since', 'is not', null)]))
+      .executeTakeFirstOrThrow();
+    return Number(row.asked);
+  }
+
   /** Erasure: the staff's words about the person, kept with their reservations, go too. */
   async forgetNotes(em: EntityManager, needIds: readonly string[]): Promise<void> {
     if (needIds.length === 0) return;
@@ -251,6 +287,17 @@ export class ReservationsRepository {
       .orderBy('wait_key')
       .orderBy('seq')
       .forUpdate()
+      .execute();
+  }
+
+  /** The good left: those asked again from its waiting list have no place to go back to. */
+  async offTheList(em: EntityManager, goodId: string): Promise<void> {
+    await db(em)
+      .updateTable('reservation')
+      .set({ wait_if_taken: false, updated_at: sql<string>`clock_timestamp()` })
+      .where('good_id', '=', goodId)
+      .where('status', '=', 'requested')
+      .where('wait_if_taken', '=', true)
       .execute();
   }
 
@@ -322,9 +369,25 @@ export class ReservationsRepository {
   }
 
   /**
+   * The reservation paid with `successorId` (the next in line it was offered to) owes the
+   * good again, that one having come to nothing before it held anything. Answers how many.
+   */
+  async oweAgain(em: EntityManager, goodId: string, successorId: string): Promise<number> {
+    const rows = await db(em)
+      .updateTable('reservation')
+      .set({ offer_owed: true, successor_id: null, updated_at: sql<string>`clock_timestamp()` })
+      // By the good first: its index finds the few reservations it ever had.
+      .where('good_id', '=', goodId)
+      .where('successor_id', '=', successorId)
+      .returning('id')
+      .execute();
+    return rows.length;
+  }
+
+  /**
    * The needs of a good's line that may be offered it, in line order: still open, not
-   * already served by this good nor having let it go (only an earlier refusal by
-   * inventory, for want of stock, does not count against a need).
+   * already served by this good nor having let it go, nor offered it by the line before
+   * (only a request of its own that inventory refused does not count against a need).
    */
   async lineForOffer(em: EntityManager, goodId: string) {
     return db(em)
@@ -341,7 +404,7 @@ export class ReservationsRepository {
               .select('r.id')
               .whereRef('r.need_id', '=', 'n.id')
               .where('r.good_id', '=', goodId)
-              .where('r.status', 'not in', ['rejected']),
+              .where((r) => r.or([r('r.status', '<>', 'rejected'), r('r.offered', '=', true)])),
           ),
         ),
       )
@@ -353,7 +416,13 @@ export class ReservationsRepository {
   async list(
     em: EntityManager,
     scope: ReservationScope,
-    filters: { needId?: string; goodId?: string; status?: ReservationStatus; awaiting?: boolean },
+    filters: {
+      needId?: string;
+      goodId?: string;
+      status?: ReservationStatus;
+      /** Awaiting a decision this person may take: of their member's goods (any if null). */
+      decidableBy?: { userId: string; organisationId: string | null };
+    },
     beforeSeq: string | undefined,
     limit: number,
   ): Promise<Reservation[]> {
@@ -366,35 +435,47 @@ export class ReservationsRepository {
     } else if (scope.kind === 'organisation') {
       const organisationId = scope.organisationId;
       query = query.where((eb) =>
-        eb.or([
-          eb('r.organisation_id', '=', organisationId),
-          eb.exists(
-            eb
-              .selectFrom('catalogue_good as g')
-              .select('g.good_id')
-              .whereRef('g.good_id', '=', 'r.good_id')
-              .where((g) =>
-                g.or([
-                  g('g.organisation_id', '=', organisationId),
-                  g.and([
-                    g('g.organisation_id', 'is', null),
-                    g('g.offered_organisation_id', '=', organisationId),
-                  ]),
-                ]),
-              ),
-          ),
-        ]),
+        eb.or([eb('r.organisation_id', '=', organisationId), goodOf(eb, organisationId)]),
       );
     }
     if (filters.needId) query = query.where('r.need_id', '=', filters.needId);
     if (filters.goodId) query = query.where('r.good_id', '=', filters.goodId);
     if (filters.status) query = query.where('r.status', '=', filters.status);
-    if (filters.awaiting)
+    const decider = filters.decidableBy;
+    if (decider) {
       query = query
         .where('r.status', '=', 'held')
         .where('r.approval_required', '=', true)
-        .where('r.decision', 'is', null);
+        .where('r.decision', 'is', null)
+        .where('r.requested_by', '<>', decider.userId);
+      if (decider.organisationId !== null) {
+        const organisationId = decider.organisationId;
+        query = query.where((eb) => goodOf(eb, organisationId));
+      }
+    }
     if (beforeSeq !== undefined) query = query.where('r.seq', '<', beforeSeq);
     return query.orderBy('r.seq', 'desc').limit(limit).execute();
   }
+}
+
+/** The reservation's good is with the member now (else was offered by it): its staff decide. */
+function goodOf(
+  eb: ExpressionBuilder<MatchingDatabase & { r: ReservationTable }, 'r'>,
+  organisationId: string,
+) {
+  return eb.exists(
+    eb
+      .selectFrom('catalogue_good as g')
+      .select('g.good_id')
+      .whereRef('g.good_id', '=', 'r.good_id')
+      .where((g) =>
+        g.or([
+          g('g.organisation_id', '=', organisationId),
+          g.and([
+            g('g.organisation_id', 'is', null),
+            g('g.offered_organisation_id', '=', organisationId),
+          ]),
+        ]),
+      ),
+  );
 }

@@ -29,6 +29,7 @@ import { ProposalsService } from '../proposals/proposals.service.js';
 import { NextInLine } from './next-in-line.js';
 import { NEXT, ReservationEnds } from './reservation-ends.js';
 import {
+  AWAITING,
   LIVE,
   ReservationsRepository,
   type Reservation,
@@ -46,6 +47,9 @@ const STOCK_COMES_BACK: ReadonlySet<ReleaseReason> = new Set([
   'approval-refused',
   'released-by-operator',
 ]);
+
+/** Releases after which the good is out of circulation: its waiting list ends. */
+const GOOD_LEAVES: ReadonlySet<ReleaseReason> = new Set(['recalled', 'defect', 'withdrawn']);
 
 /** What an end inventory decided becomes here. */
 const ENDED_BY_INVENTORY: Readonly<Record<ReleaseReason, ReservationStatus>> = {
@@ -105,6 +109,19 @@ export class ReservationsService {
             ? 'a need for a medical aid reserves an aid, not a lot'
             : 'a wanted material reserves a lot, not an aid',
         );
+      // A need is met in its own unit: square metres are not made of kilograms.
+      if (good.kind === 'lot' && need.unit !== null && good.unit !== need.unit)
+        throw validation(
+          'unit',
+          `the lot is counted in ${good.unit} and the need in ${need.unit}: a wanted material reserves a lot of its own unit`,
+        );
+      // One reservation of a good per need at a time: the need's lock orders two requests.
+      const existing = await this.reservations.awaitingOf(em, need.id, cmd.goodId);
+      if (existing)
+        throw new Refusal(
+          'conflict',
+          `need ${need.id} already has reservation ${existing.id} of good ${cmd.goodId} (${existing.status}): follow or cancel that one`,
+        );
       let quantity: string;
       if (good.kind === 'item') {
         if (cmd.quantity !== undefined && Number(cmd.quantity) !== 1)
@@ -150,6 +167,14 @@ export class ReservationsService {
       if (!need || !reachesNeed(query.actor, need)) throw notFound('need', query.needId);
     }
     const before = query.cursor === undefined ? undefined : seqOf(query.cursor);
+    // The approval queue is what the caller may decide: aids of their own member's goods,
+    // and never one they asked for themselves (four eyes).
+    if (
+      query.awaitingApproval === true &&
+      !actsForCluster(query.actor) &&
+      (!APPROVING_ROLES.has(query.actor.role) || query.actor.organisationId === null)
+    )
+      return { reservations: [], nextCursor: null };
     const rows = await this.reservations.list(
       em,
       scopeOf(query.actor),
@@ -157,7 +182,12 @@ export class ReservationsService {
         ...(query.needId !== undefined && { needId: query.needId }),
         ...(query.goodId !== undefined && { goodId: query.goodId }),
         ...(query.status !== undefined && { status: query.status }),
-        ...(query.awaitingApproval === true && { awaiting: true }),
+        ...(query.awaitingApproval === true && {
+          decidableBy: {
+            userId: query.actor.userId,
+            organisationId: actsForCluster(query.actor) ? null : query.actor.organisationId,
+          },
+        }),
       },
       before,
       query.limit + 1,
@@ -220,16 +250,35 @@ export class ReservationsService {
       );
       return;
     }
+    if (row.status === 'waiting' && (await this.reserving.admits(em, row))) {
+      // Asked again from its waiting list, unanswered in time and put back in its place: this
+      // hold is inventory's late answer to that very request, and what the entry waits for.
+      await this.ends.moved(
+        em,
+        row,
+        {
+          status: row.approval_required ? 'held' : 'confirmed',
+          hold_id: hold.holdId,
+          expires_at: hold.expiresAt,
+        },
+        SYSTEM_ACTOR,
+      );
+      return;
+    }
     if (row.status !== 'requested') {
       // Inventory answers once per request: a hold already known is that answer again.
       if (row.hold_id === hold.holdId) return;
       // The reservation ended before its hold was heard of (cancelled, timed out):
       // compensation, the hold is asked back.
       this.logger.log(`hold ${hold.holdId} came after reservation ${row.id} ended: let go`);
-      const known = await this.reservations.set(em, row.id, {
-        hold_id: hold.holdId,
-        expires_at: hold.expiresAt,
-      });
+      // A live reservation keeps the hold it has: a second one (a request asked twice, the
+      // first answered late) is only asked back.
+      const known = AWAITING.includes(row.status)
+        ? { ...row, hold_id: hold.holdId }
+        : await this.reservations.set(em, row.id, {
+            hold_id: hold.holdId,
+            expires_at: hold.expiresAt,
+          });
       await this.ends.askRelease(
         em,
         known,
@@ -282,6 +331,12 @@ export class ReservationsService {
       },
       SYSTEM_ACTOR,
     );
+    if (!row.offered) return;
+    // Offered as the next in line, and refused by inventory: the debt it paid is owed again,
+    // to the need after it (the line passes over a need once offered the good).
+    await this.reservations.lockLine(em, row.good_id);
+    if ((await this.reservations.oweAgain(em, row.good_id, row.id)) > 0)
+      await this.nextInLine.offer(em, [row.good_id]);
   }
 
   /**
@@ -291,8 +346,11 @@ export class ReservationsService {
    */
   async onHoldReleased(
     em: EntityManager,
-    release: EventData<typeof InventoryHoldReleasedV1> & { reservationId: string },
+    release: EventData<typeof InventoryHoldReleasedV1>,
   ): Promise<void> {
+    // Whoever held it (a reservation here, or an operator in inventory directly).
+    if (GOOD_LEAVES.has(release.reason)) await this.goodLeft(em, release.goodId);
+    if (release.reservationId === null) return;
     const row = await this.reservations.load(em, release.reservationId, true);
     if (!row) return;
     // A release of another hold than the one known (never the case in inventory) changes nothing.
@@ -320,8 +378,12 @@ export class ReservationsService {
   /** Handed over: the reservation ends as it should, and the need is met. */
   async onHandedOver(
     em: EntityManager,
-    handOver: EventData<typeof InventoryHoldHandedOverV1> & { reservationId: string },
+    handOver: EventData<typeof InventoryHoldHandedOverV1>,
   ): Promise<void> {
+    // An aid handed over to anyone has left; what is left of a lot may still be taken.
+    if ((await this.reservations.goodOnOffer(em, handOver.goodId))?.kind === 'item')
+      await this.goodLeft(em, handOver.goodId);
+    if (handOver.reservationId === null) return;
     const row = await this.reservations.load(em, handOver.reservationId, true);
     if (!row || row.status === 'handed-over') return;
     if (!LIVE.includes(row.status))
@@ -348,6 +410,23 @@ export class ReservationsService {
   }
 
   /**
+   * The good left circulation for good (handed over, quarantined for a recall or a defect,
+   * its offer withdrawn): those waiting for it wait no more, and one asked again from its
+   * list meanwhile has no place to go back to when inventory refuses it.
+   */
+  private async goodLeft(em: EntityManager, goodId: string): Promise<void> {
+    await this.reservations.lockLine(em, goodId);
+    const waiting = await this.reservations.waitingFor(em, goodId);
+    for (const row of waiting)
+      await this.ends.moved(em, row, { status: 'expired', end_reason: 'good-gone' }, SYSTEM_ACTOR);
+    await this.reservations.offTheList(em, goodId);
+    if (waiting.length > 0)
+      this.logger.log(
+        `good ${goodId} left for good: ${waiting.length} waiting reservation(s) ended`,
+      );
+  }
+
+  /**
    * Ends what inventory has not answered in time; a hold that comes afterwards is asked
    * back. Answers how many ended.
    */
@@ -361,8 +440,20 @@ export class ReservationsService {
     let ended = 0;
     for (const id of ids) {
       const done = await inTransaction(this.orm, async (em) => {
+        const unlocked = await this.reservations.load(em, id);
+        if (!unlocked) return false;
+        // The line's lock before the row's, as the waiting list is served.
+        await this.reservations.lockLine(em, unlocked.good_id);
         const row = await this.reservations.load(em, id, true);
         if (!row || row.status !== 'requested') return false;
+        if (row.wait_key !== null && row.wait_if_taken) {
+          // Asked again from its waiting list: inventory's silence says nothing of the good,
+          // so the entry goes back to its place rather than losing it. Nothing is asked of
+          // inventory: a late hold is taken as this entry's (onHoldPlaced), whereas letting
+          // go by the reservation could end the hold a later request of it placed.
+          await this.ends.moved(em, row, { status: 'waiting' }, SYSTEM_ACTOR);
+          return false;
+        }
         await this.ends.letGo(em, row, 'timed-out', 'timed-out', SYSTEM_ACTOR);
         return true;
       });

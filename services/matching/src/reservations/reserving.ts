@@ -80,6 +80,20 @@ export class Reserving {
     return asked;
   }
 
+  /**
+   * Whether a waiting reservation may become live now, within the caps: false if its
+   * beneficiary or member is at one. Counted under the same locks as a request.
+   */
+  async admits(em: EntityManager, row: Reservation): Promise<boolean> {
+    try {
+      await this.withinCaps(em, row.holder_ref, row.organisation_id);
+      return true;
+    } catch (error) {
+      if (error instanceof CapReached) return false;
+      throw error;
+    }
+  }
+
   /** Who inventory holds it for: the beneficiary's reference, or the member wanting it. */
   private holderOf(need: NeedForReserving): string {
     return need.beneficiary_ref ?? need.organisation_id!;
