@@ -126,6 +126,12 @@ export const serviceShape = {
    */
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   /**
+   * Concurrent commands committed together, at most this many shared transactions open at
+   * once (each command in a savepoint of its own, answered after the shared commit); 0
+   * gives each command a transaction of its own.
+   */
+  GROUP_COMMIT_LANES: z.coerce.number().int().min(0).max(16).default(0),
+  /**
    * The gateway's public keys: a request's caller is whoever an identity signed by one
    * of them says, and nothing a request body claims.
    */

@@ -18,6 +18,7 @@ export * from './rpc/rpc-server.js';
 export * from './rpc/rpc-handler.decorator.js';
 export * from './rpc/refusal.js';
 export * from './rpc/command-log.js';
+export * from './rpc/group-commit.js';
 export * from './rpc/rpc-client.js';
 export * from './rpc/rpc-metrics.js';
 export * from './rpc/bounded-error.js';

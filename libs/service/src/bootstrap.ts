@@ -7,6 +7,7 @@ import { ConfigError } from '@boucle/config';
 import { MikroORM } from '@boucle/database';
 import {
   CommandLog,
+  groupCommitMetrics,
   IdentityVerifier,
   MessagingRuntime,
   RpcServer,
@@ -53,7 +54,16 @@ export async function createServiceApp(
     },
     prefix: options.subjectPrefix,
     onReply: rpcRequestMetrics(app.get<Registry>(METRICS_REGISTRY)),
-    commandLog: new CommandLog(app.get(MikroORM)),
+    commandLog: new CommandLog(app.get(MikroORM), {
+      ...(config.GROUP_COMMIT_LANES
+        ? {
+            groupCommit: {
+              lanes: config.GROUP_COMMIT_LANES,
+              onCommit: groupCommitMetrics(app.get<Registry>(METRICS_REGISTRY)),
+            },
+          }
+        : {}),
+    }),
     identity: new IdentityVerifier(options.identityPublicKeys),
   });
   app.connectMicroservice({ strategy: rpc }, { inheritAppConfig: true });

@@ -23,6 +23,7 @@ export interface ServiceConfig {
   REDIS_URL: string;
   SUBJECT_PREFIX: string;
   STREAM_REPLICAS?: number | undefined;
+  GROUP_COMMIT_LANES?: number | undefined;
 }
 
 export interface ServiceOptions {

@@ -66,6 +66,11 @@ export function currentWorkContext(): WorkContext | undefined {
   return storage.getStore();
 }
 
+/** Runs `work` as part of no work in particular: for machinery that serves many at once. */
+export function outsideWork<T>(work: () => T): T {
+  return storage.exit(work);
+}
+
 /**
  * For work started now but run later, outside what is under way (a timer): it keeps
  * the correlation and nothing else, neither the command being answered nor the

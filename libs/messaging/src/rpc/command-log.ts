@@ -6,6 +6,7 @@ import {
   runInWorkContext,
   type Precondition,
 } from '../context/work-context.js';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { Refusal } from './refusal.js';
 
 export interface RecordedCommand {
@@ -20,8 +21,24 @@ export interface RecordedCommand {
  * the command acts once. A refused command commits nothing and keeps no answer, so
  * its retry is judged afresh.
  */
+export interface CommandLogOptions {
+  /** Concurrent commands share transactions (see `GroupCommit`); unset, each has its own. */
+  groupCommit?: GroupCommitOptions;
+}
+
 export class CommandLog {
-  constructor(private readonly orm: MikroORM) {}
+  /** Where commands of this database are committed together, when they are. */
+  readonly groups: GroupCommit | undefined;
+
+  constructor(
+    private readonly orm: MikroORM,
+    options: CommandLogOptions = {},
+  ) {
+    this.groups =
+      options.groupCommit && options.groupCommit.lanes > 0
+        ? new GroupCommit(orm, options.groupCommit)
+        : undefined;
+  }
 
   async find(commandId: string): Promise<RecordedCommand | undefined> {
     const [row] = await this.orm.em
@@ -139,7 +156,7 @@ export async function inTransaction<T>(
   if (!command || command.recorded || command.done || !command.fingerprint) {
     return orm.em.fork().transactional((em) => inside(() => work(em)));
   }
-  const response = await orm.em.fork().transactional(async (em) => {
+  const unit = async (em: EntityManager) => {
     await em.execute(
       `INSERT INTO ${COMMAND_LOG_TABLE} (command_id, subject, fingerprint) VALUES (?, ?, ?)`,
       [command.id, command.subject, command.fingerprint],
@@ -151,7 +168,15 @@ export async function inTransaction<T>(
       command.id,
     ]);
     return result;
-  });
+  };
+  const groups = command.log.groups;
+  const response =
+    groups && groups.orm === orm
+      ? await groups.run(unit, () => {
+          // Run again: the revision is found again, in the transaction that keeps it.
+          if (context?.precondition) delete context.precondition.found;
+        })
+      : await orm.em.fork().transactional(unit);
   command.recorded = { response };
   return response;
 }

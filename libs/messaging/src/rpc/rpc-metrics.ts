@@ -1,5 +1,6 @@
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { RPC_ERROR_CODES } from '@boucle/contracts';
+import type { GroupCommitOptions } from './group-commit.js';
 import type { RpcReplyObserver } from './rpc-server.js';
 
 const OUTCOMES = new Set<string>([...RPC_ERROR_CODES, 'internal']);
@@ -27,5 +28,30 @@ export function rpcRequestMetrics(registry: Registry): RpcReplyObserver {
           ? code
           : 'internal';
     duration.observe({ subject, outcome }, seconds);
+  };
+}
+
+/**
+ * `boucle_group_commit_commands` (how many commands each shared commit answered) and
+ * `boucle_group_commit_refused_total` (commands refused inside a shared transaction, whose
+ * savepoint alone rolled back), on `registry`.
+ */
+export function groupCommitMetrics(
+  registry: Registry,
+): NonNullable<GroupCommitOptions['onCommit']> {
+  const size = new Histogram({
+    name: 'boucle_group_commit_commands',
+    help: 'Commands answered by one shared commit.',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'boucle_group_commit_refused_total',
+    help: 'Commands refused inside a shared transaction: their savepoint rolled back, the others committed.',
+    registers: [registry],
+  });
+  return ({ commands, refused: refusals }) => {
+    size.observe(commands);
+    if (refusals > 0) refused.inc(refusals);
   };
 }
