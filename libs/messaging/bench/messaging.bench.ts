@@ -8,12 +8,14 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { ensureDeadLetterStream, ensureProducerStream } from '../src/index.js';
+import { ensureDeadLetterStream, ensureProducerStream, GroupCommit } from '../src/index.js';
 import { percentile, rawPostgresTxPerSec, report, round, testEnvironment } from '@boucle/testing';
 import { createBackbone, weighParcel } from '../test/harness.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const POOL = 16;
+/** Changes committed together, as GROUP_COMMIT_LANES commits a service's commands (0: each alone). */
+const LANES = Number(process.env['GROUP_COMMIT_LANES'] ?? 0);
 
 async function rawJetStream(backbone: Awaited<ReturnType<typeof createBackbone>>): Promise<number> {
   const name = `${backbone.naming.stream('inventory')}_RAW`;
@@ -60,6 +62,7 @@ async function backbonePhase(
 ): Promise<Phase> {
   committedAt.clear();
   latencies.length = 0;
+  const groups = LANES > 0 ? new GroupCommit(backbone.orm, { lanes: LANES }) : undefined;
   let seq = 0;
   const start = performance.now();
   const deadline = start + seconds * 1000;
@@ -73,7 +76,7 @@ async function backbonePhase(
           const wait = due - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         }
-        const id = await weighParcel(backbone.orm, mine * POOL + worker);
+        const id = await weighParcel(backbone.orm, mine * POOL + worker, groups);
         committedAt.set(id, performance.timeOrigin + performance.now());
       }
     }),
@@ -144,6 +147,7 @@ async function main(): Promise<void> {
         `${fmt(half.p50, 1)} / ${fmt(half.p99, 1)} / ${fmt(half.max, 1)} ms`,
       ],
       ['ratio backbone / raw PostgreSQL', fmt(saturated.throughput / rawPg, 2)],
+      ['group commit lanes (GROUP_COMMIT_LANES)', LANES > 0 ? String(LANES) : 'off'],
     ];
     report(`messaging benchmark (${seconds} s per phase)`, rows, {
       benchmark: 'messaging',
@@ -158,6 +162,8 @@ async function main(): Promise<void> {
       halfRateP50Ms: round(half.p50),
       halfRateP99Ms: round(half.p99),
       halfRateMaxMs: round(half.max),
+      maxCommitToEffectMs: round(Math.max(saturated.max, half.max)),
+      groupCommitLanes: LANES,
       ratio: round(saturated.throughput / rawPg, 3),
     });
   } finally {

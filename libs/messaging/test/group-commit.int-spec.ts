@@ -1,4 +1,6 @@
+import pg from 'pg';
 import type { EntityManager } from '@boucle/database';
+import { openTestOrm, testEnvironment } from '@boucle/testing';
 import { GroupCommit } from '../src/index.js';
 import { createBackbone, type Backbone } from './harness.js';
 
@@ -112,4 +114,44 @@ describe(GroupCommit.name, () => {
       .execute<{ value: string }[]>(`SELECT value FROM test_entry ORDER BY value`);
     expect(kept.map((r) => r.value)).toEqual(['first', 'third']);
   });
+
+  it('should fail a command as it would alone when its transaction cannot even begin, and serve the next once the database is back', async () => {
+    // An ORM of its own: its pool is the one cut off.
+    const orm = await openTestOrm(backbone.db.url, {});
+    const groups = new GroupCommit(orm, { lanes: 1 });
+    const admin = new pg.Client({ connectionString: testEnvironment().postgresUrl });
+    await admin.connect();
+    const database = backbone.db.name;
+    try {
+      // The database away: no new connection, and the pool's own ones cut.
+      await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
+        [database],
+      );
+      const away = groups.run((em) => em.execute('SELECT 1'));
+      // A bound on a hang: without it, a lane that never settles would hold the test forever.
+      const settled = await Promise.race([
+        away.then(
+          () => 'answered',
+          () => 'refused',
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('never settled'), 30_000).unref()),
+      ]);
+      expect(settled).toBe('refused');
+    } finally {
+      await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await expect(
+      groups.run(async (em) => (await em.execute('SELECT 1 AS one'))[0]),
+    ).resolves.toEqual({
+      one: 1,
+    });
+    const closed = await Promise.race([
+      orm.close(true).then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('close hangs'), 10_000).unref()),
+    ]);
+    expect(closed).toBe('closed');
+  }, 60_000);
 });

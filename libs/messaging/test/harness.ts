@@ -22,6 +22,7 @@ import {
   OutboxRelay,
   recordEvent,
   type ConsumerRunnerOptions,
+  type GroupCommit,
   type OutboxRelayOptions,
 } from '../src/index.js';
 import {
@@ -170,10 +171,16 @@ export async function createBackbone(natsUrl?: string): Promise<Backbone> {
   return backbone;
 }
 
-/** The change and its event, committed together: what every service's command does. */
-export async function weighParcel(orm: MikroORM, seq: number): Promise<string> {
-  const em = orm.em.fork();
-  return em.transactional(async (tem) => {
+/**
+ * The change and its event, committed together, as every service's command does: in a
+ * transaction of its own, or in a shared one of `groups`.
+ */
+export async function weighParcel(
+  orm: MikroORM,
+  seq: number,
+  groups?: GroupCommit,
+): Promise<string> {
+  const work = async (tem: EntityManager) => {
     const parcel = tem.create(Parcel, { id: randomUUID(), seq, kg: 1 + (seq % 40) });
     const event = await recordEvent(
       tem,
@@ -182,7 +189,8 @@ export async function weighParcel(orm: MikroORM, seq: number): Promise<string> {
       { actor },
     );
     return event.id;
-  });
+  };
+  return groups ? groups.run(work) : orm.em.fork().transactional(work);
 }
 
 /** Commits `count` changes, `parallel` transactions at a time. */

@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { InventoryRpc } from '@boucle/contracts';
+import { InventoryIntakeRecordedV1, InventoryRpc } from '@boucle/contracts';
 import pg from 'pg';
 import {
   eventually,
@@ -35,9 +35,27 @@ const CONTENDERS = 100;
 const EXPIRING = Number(process.env['BENCH_EXPIRING_HOLDS'] ?? 300);
 const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 30);
 const FROM_SOURCE = process.env['BENCH_SERVICE'] === 'source';
+/** The service's group commit, passed on to it (0: each command in a transaction of its own). */
+const LANES = Number(process.env['GROUP_COMMIT_LANES'] ?? 0);
 
+/**
+ * Intakes as fast as 16 clients get answers, and how long after its answer each intake's
+ * event reaches a subscriber of the stream's subject (its commit precedes its answer, so
+ * this is commit-to-effect less the reply's own trip).
+ */
 async function intakes(h: InventoryHarness, fixture: Fixture) {
   const latencies: number[] = [];
+  const answeredAt = new Map<string, number>();
+  const effects: number[] = [];
+  const seen = h.nc.subscribe(h.naming.subject(InventoryIntakeRecordedV1), {
+    callback: (error, msg) => {
+      if (error) return;
+      const { data } = msg.json<{ data: { intakeId: string } }>();
+      const at = answeredAt.get(data.intakeId);
+      if (at !== undefined) effects.push(performance.now() - at);
+      else answeredAt.set(data.intakeId, -performance.now());
+    },
+  });
   let serial = 0;
   const start = performance.now();
   const deadline = start + seconds * 1000;
@@ -45,7 +63,7 @@ async function intakes(h: InventoryHarness, fixture: Fixture) {
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < deadline) {
         const sent = performance.now();
-        await h.rpc.request(InventoryRpc.recordIntake, {
+        const { intakeId } = await h.rpc.request(InventoryRpc.recordIntake, {
           actor: fixture.operator,
           siteId: fixture.siteId,
           locationId: fixture.locationId,
@@ -63,11 +81,25 @@ async function intakes(h: InventoryHarness, fixture: Fixture) {
             },
           ],
         });
-        latencies.push(performance.now() - sent);
+        const now = performance.now();
+        latencies.push(now - sent);
+        // An event seen before its answer (the relay was quicker than the reply) counts as 0.
+        const early = answeredAt.get(intakeId);
+        if (early !== undefined && early < 0) effects.push(0);
+        else answeredAt.set(intakeId, now);
       }
     }),
   );
-  return { perSec: latencies.length / ((performance.now() - start) / 1000), latencies };
+  const perSec = latencies.length / ((performance.now() - start) / 1000);
+  await eventually(
+    () => {
+      if (effects.length < latencies.length)
+        throw new Error(`${latencies.length - effects.length} intakes' events not seen yet`);
+    },
+    { timeoutMs: 30_000 },
+  );
+  seen.unsubscribe();
+  return { perSec, latencies, maxEffectMs: effects.reduce((a, b) => Math.max(a, b), 0) };
 }
 
 /**
@@ -206,7 +238,9 @@ try {
         `hold expiry lateness p50 / p99 (${EXPIRING} holds)`,
         `${fmt(percentile(lateness, 50), 1)} / ${fmt(percentile(lateness, 99), 1)} ms`,
       ],
+      ['  intake answered to its event on the stream, max', `${fmt(intake.maxEffectMs, 1)} ms`],
       ['ratio intakes / raw PostgreSQL', fmt(intake.perSec / raw, 2)],
+      ['group commit lanes (GROUP_COMMIT_LANES)', LANES > 0 ? String(LANES) : 'off'],
       [
         `idle resident memory, ${FROM_SOURCE ? 'from source' : 'compiled'} (${IDLE_SECONDS} s after ready)`,
         `${fmt(idleRssMb, 1)} MB`,
@@ -222,6 +256,8 @@ try {
       holdDecisionsPerSec: Math.round(holds),
       holdExpiryLatenessP50Ms: round(percentile(lateness, 50)),
       holdExpiryLatenessP99Ms: round(percentile(lateness, 99)),
+      maxCommitToEffectMs: round(intake.maxEffectMs),
+      groupCommitLanes: LANES,
       ratio: round(intake.perSec / raw, 3),
       service: FROM_SOURCE ? 'source' : 'compiled',
       idleRssMb: round(idleRssMb, 1),

@@ -117,7 +117,10 @@ export class GroupCommit {
             if (group.some((waiting) => !waiting.outcome!.ok)) await em.execute('SELECT 1');
           });
         } catch {
-          // Nothing of the group was kept: each again, alone, as without grouping.
+          // Nothing of the group was kept: each again, alone, as without grouping. A
+          // transaction that could not even begin (the database away) takes the next one
+          // alone, which fails as it would have alone, rather than trying again at once.
+          if (group.length === 0) group.push(queue.shift()!);
           await Promise.all(group.map((waiting) => this.alone(waiting)));
           continue;
         }
