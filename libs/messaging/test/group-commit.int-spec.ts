@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { EntityManager } from '@boucle/database';
 import { openTestOrm, testEnvironment } from '@boucle/testing';
 import { GroupCommit } from '../src/index.js';
-import { createBackbone, type Backbone } from './harness.js';
+import { createBackbone, ParcelSchema, type Backbone } from './harness.js';
 
 /*
  * What grouping itself could break, on a real PostgreSQL: a lock cycle between two shared
@@ -117,7 +117,7 @@ describe(GroupCommit.name, () => {
 
   it('should fail a command as it would alone when its transaction cannot even begin, and serve the next once the database is back', async () => {
     // An ORM of its own: its pool is the one cut off.
-    const orm = await openTestOrm(backbone.db.url, {});
+    const orm = await openTestOrm(backbone.db.url, { entities: [ParcelSchema] });
     const groups = new GroupCommit(orm, { lanes: 1 });
     const admin = new pg.Client({ connectionString: testEnvironment().postgresUrl });
     await admin.connect();

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { MatchingRpc, type RpcBody, type RpcResponse } from '@boucle/contracts';
 import { eventually } from '@boucle/testing';
+import { RELEVANCE_CANDIDATES } from '../src/catalogue/catalogue-search.repository.js';
 import { CatalogueService } from '../src/catalogue/catalogue.service.js';
 import { PLACES, refusal, startMatching, type MatchingHarness, type TestSite } from './harness.js';
 
@@ -284,6 +286,78 @@ describe(CatalogueService.name, () => {
         expect(paged).toEqual(ordered);
       },
     );
+
+    it('should rank by relevance within a distance only the nearest matches, with all those as near as the last, and page through them once, as by distance through all', async () => {
+      const make = uniqueMake();
+      // Listed as the catalogue derives them, straight in its table: inventory's events
+      // for thousands of goods would take minutes. Goods of one site lie at one distance.
+      const stock = async (
+        place: { latitude: number; longitude: number },
+        n: number,
+        strong: number,
+      ) => {
+        const { rows } = await sql<{ good_id: string; strong: boolean }>`
+          INSERT INTO catalogue_good (
+            good_id, kind, unit, described_version, described_at, iso_class, category, make,
+            model, condition_grade, available_quantity, site_id, organisation_id, locality,
+            latitude, longitude, listed)
+          SELECT gen_random_uuid(), 'item', 'unit', 1, now(), '12 22', 'Fauteuils roulants manuels',
+                 ${make}, CASE WHEN i <= ${strong} THEN ${`Action ${make}`} ELSE 'Action' END, 'B', 1,
+                 ${randomUUID()}::uuid, ${randomUUID()}::uuid, 'Somme', ${place.latitude}::float8,
+                 ${place.longitude}::float8, true
+            FROM generate_series(1, ${n}) i
+          RETURNING good_id, model <> 'Action' AS strong`.execute(h.orm.em.fork().getKysely());
+        return rows;
+      };
+      const here = await stock(PLACES.amiens, 1_500, 5);
+      // The candidates end within this site: all of it is taken, its best too.
+      const edge = await stock(PLACES.longueau, RELEVANCE_CANDIDATES - 1_000, 10);
+      const beyond = await stock(PLACES.abbeville, 100, 10);
+      expect(here.length + edge.length).toBeGreaterThan(RELEVANCE_CANDIDATES);
+
+      const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const candidates = [...here, ...edge];
+      const expected = [
+        ...candidates
+          .filter((g) => g.strong)
+          .map((g) => g.good_id)
+          .sort(byId),
+        ...candidates
+          .filter((g) => !g.strong)
+          .map((g) => g.good_id)
+          .sort(byId),
+      ];
+      const pageThrough = async (query: Search) => {
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await search({ ...query, ...(cursor && { cursor }) });
+          paged.push(...ids(page.goods));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && ++pages < 40);
+        return paged;
+      };
+      const within = { ...PLACES.amiens, withinKm: 60 };
+
+      const paged = await pageThrough({ text: make, near: within, limit: 100 });
+      expect(paged.slice(0, 15)).toEqual(expected.slice(0, 15));
+      expect(paged).toEqual(expected);
+      expect(paged).not.toContain(beyond.find((g) => g.strong)!.good_id);
+      // By distance, every match, nearest first, a site's goods by id, pages cut within a site.
+      const nearest = await pageThrough({ text: make, near: within, sort: 'distance', limit: 100 });
+      expect(nearest).toEqual(
+        [here, edge, beyond].flatMap((site) => site.map((g) => g.good_id).sort(byId)),
+      );
+      // Without a distance, every match is ranked: the best beyond come first with the others.
+      const all = await search({ text: make, near: PLACES.amiens, limit: 30 });
+      expect(ids(all.goods).slice(0, 25).sort()).toEqual(
+        [...candidates, ...beyond]
+          .filter((g) => g.strong)
+          .map((g) => g.good_id)
+          .sort(),
+      );
+    }, 60_000);
 
     it('should refuse a cursor of another sort, and a sort it cannot do, naming the field', async () => {
       const make = uniqueMake();

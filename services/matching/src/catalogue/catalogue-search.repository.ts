@@ -49,6 +49,16 @@ const SIZES = [
 const FRENCH = sql`'matching_french'::regconfig`;
 
 /**
+ * How many of the matches nearest the point a search by relevance within a distance
+ * ranks (more when goods lie as near as the last: see `nearestFirst`): a hundred pages of
+ * twenty. A broad search (a whole class within 50 km of a town) matches tens of thousands
+ * of goods, and ranking them all by relevance means reading every one; the nearest two
+ * thousand are read nearest first and ranked in a few milliseconds, and who searches
+ * within a distance wants what is near first anyway. Pages end after these.
+ */
+export const RELEVANCE_CANDIDATES = 2_000;
+
+/**
  * The catalogue's searches. Only listed goods (described, with some quantity that can be
  * held) whose window has not closed are found. Text is matched by the French stemmer, the
  * class by its prefix, distance by the GiST index on the earth cubes; a page ends where
@@ -95,61 +105,74 @@ export class CatalogueSearchRepository {
     }
     if (point && (sort === 'distance' || q.near?.withinKm !== undefined))
       where.push(sql`g.earth IS NOT NULL`);
+    // What the indexes on class and place search by, beside the exact conditions above:
+    // the class as a range of codes, the disc as a cube and as a box of degrees.
+    const classRange = q.isoClass ? prefixRange(q.isoClass) : undefined;
+    const inClass = classRange
+      ? sql`(g.iso_class COLLATE "C") >= ${classRange[0]} AND (g.iso_class COLLATE "C") < ${classRange[1]}`
+      : undefined;
+    const nearFirst = point !== null && sort !== 'newest' && q.near?.withinKm !== undefined;
+    const inDisc: RawBuilder<unknown>[] = [];
+    let inCube: RawBuilder<unknown> | undefined;
     if (point && q.near?.withinKm !== undefined) {
       const chord = sql`geo_chord_km(${q.near.withinKm}::float8)`;
-      where.push(sql`g.earth <@ cube_enlarge(${point}, ${chord}, 3)`);
       where.push(sql`(g.earth <-> ${point}) <= ${chord}`);
+      inCube = sql`g.earth <@ cube_enlarge(${point}, ${chord}, 3)`;
+      inDisc.push(inCube);
       // The same disc as a box of degrees, and the class as a range of codes: what the
       // index on class and place searches by. Without a distance, the class alone is
       // better found in the other indexes (the newest first, read in that order).
       const box = degreeBox(q.near.latitude, q.near.longitude, q.near.withinKm);
       if (box) {
-        where.push(
+        inDisc.push(
           sql`point(g.longitude, g.latitude) <@ box(point(${box.west}::float8, ${box.south}::float8), point(${box.east}::float8, ${box.north}::float8))`,
         );
-        if (q.isoClass) {
-          const [from, to] = prefixRange(q.isoClass);
-          where.push(
-            sql`(g.iso_class COLLATE "C") >= ${from} AND (g.iso_class COLLATE "C") < ${to}`,
-          );
-        }
+        if (inClass) inDisc.push(inClass);
       }
     }
+    // Over the table, or over the nearest candidates below, both named g.
     const rank = text ? sql`ts_rank_cd(g.search, ${text})::float8` : sql`0::float8`;
     const chord = point ? sql`(g.earth <-> ${point})` : sql`NULL::float8`;
     let order: RawBuilder<unknown>;
+    let seek: RawBuilder<unknown> | undefined;
     switch (sort) {
       case 'relevance':
         order = sql`${rank} DESC, g.good_id`;
         if (after)
-          where.push(
-            sql`(${rank} < ${after.key}::float8 OR (${rank} = ${after.key}::float8 AND g.good_id > ${after.id}::uuid))`,
-          );
+          seek = sql`(${rank} < ${after.key}::float8 OR (${rank} = ${after.key}::float8 AND g.good_id > ${after.id}::uuid))`;
         break;
       case 'distance':
         order = sql`${chord}, g.good_id`;
         if (after)
-          where.push(
-            sql`(${chord} > ${after.key}::float8 OR (${chord} = ${after.key}::float8 AND g.good_id > ${after.id}::uuid))`,
-          );
+          seek = sql`(${chord} > ${after.key}::float8 OR (${chord} = ${after.key}::float8 AND g.good_id > ${after.id}::uuid))`;
         break;
       case 'newest':
         order = sql`g.described_at DESC, g.good_id`;
         if (after)
-          where.push(
-            sql`(g.described_at < ${after.key}::timestamptz OR (g.described_at = ${after.key}::timestamptz AND g.good_id > ${after.id}::uuid))`,
-          );
+          seek = sql`(g.described_at < ${after.key}::timestamptz OR (g.described_at = ${after.key}::timestamptz AND g.good_id > ${after.id}::uuid))`;
         break;
     }
+    // Within a distance, by relevance: only the nearest matches ranked (pages cut from
+    // them after); by distance: the nearest after the cursor, just enough for the page.
+    const chosen = nearFirst
+      ? sort === 'relevance'
+        ? nearestFirst([...where, inCube!], inClass, point, RELEVANCE_CANDIDATES, seek, {
+            rank,
+            order,
+            limit: q.limit + 1,
+          })
+        : nearestFirst([...where, inCube!, ...(seek ? [seek] : [])], inClass, point, q.limit + 1)
+      : sql`
+        SELECT g.good_id, ${rank} AS rank, ${chord} AS chord, g.described_at
+          FROM catalogue_good g
+         WHERE ${sql.join([...where, ...inDisc, ...(seek ? [seek] : [])], sql` AND `)}
+         ORDER BY ${order}
+         LIMIT ${q.limit + 1}`;
     // The page is chosen first from what the indexes hold (often without reading the
     // table), then only its goods are read whole, and put in the same order again.
     const { rows } = await sql<Row>`
       SELECT ${columns}, p.rank, p.chord, geo_km(p.chord) AS km
-        FROM (SELECT g.good_id, ${rank} AS rank, ${chord} AS chord, g.described_at
-                FROM catalogue_good g
-               WHERE ${sql.join(where, sql` AND `)}
-               ORDER BY ${order}
-               LIMIT ${q.limit + 1}) p
+        FROM (${chosen}) p
         JOIN catalogue_good g ON g.good_id = p.good_id
        ORDER BY ${pageOrder[sort]}`.execute(db(em));
     const page = rows.slice(0, q.limit);
@@ -187,6 +210,63 @@ const pageOrder: Record<Sort, RawBuilder<unknown>> = {
   distance: sql`p.chord, p.good_id`,
   newest: sql`p.described_at DESC, p.good_id`,
 };
+
+/**
+ * The `count` matches nearest the point, read nearest first from the index on class and
+ * earth (search-nearest.migration.ts), which stops once it has them; then, by relevance,
+ * the page cut from them (`ranked`), or else all of them by distance. Only the class's
+ * range of codes and the disc's cube bound that scan, never the box of degrees, whose
+ * guessed selectivity would make the planner read every match instead.
+ *
+ * The index orders by distance alone, and hands out goods at one distance in no order of
+ * its own, so the goods at the very place of the last one taken (the other goods of its
+ * site) are all taken too: the candidates are the same every time, and each page, cut
+ * from them by the same keyset, neither repeats nor skips one. (Goods at another place
+ * exactly as far would escape this; distances are not that round.)
+ */
+function nearestFirst(
+  where: readonly RawBuilder<unknown>[],
+  inClass: RawBuilder<unknown> | undefined,
+  point: RawBuilder<unknown>,
+  count: number,
+  seek?: RawBuilder<unknown>,
+  ranked?: { rank: RawBuilder<unknown>; order: RawBuilder<unknown>; limit: number },
+): RawBuilder<unknown> {
+  const matching = sql.join(inClass ? [...where, inClass] : [...where], sql` AND `);
+  return sql`
+    WITH nearest AS MATERIALIZED (
+      SELECT g.good_id, g.search, g.described_at, g.earth, (g.earth <-> ${point}) AS chord
+        FROM catalogue_good g
+       WHERE ${matching}
+       ORDER BY g.earth <-> ${point}
+       LIMIT ${count}),
+    farthest AS (
+      SELECT n.earth FROM nearest n
+       WHERE (SELECT count(*) FROM nearest) = ${count}
+       ORDER BY n.chord DESC LIMIT 1),
+    candidates AS (
+      SELECT n.good_id, n.search, n.described_at, n.chord FROM nearest n
+       WHERE NOT EXISTS (SELECT FROM farthest f WHERE f.earth = n.earth)
+      UNION ALL
+      SELECT g.good_id, g.search, g.described_at, (g.earth <-> ${point})
+        FROM farthest f
+        JOIN catalogue_good g ON g.earth = f.earth
+       WHERE ${matching})
+    ${
+      ranked
+        ? sql`
+    SELECT g.good_id, ${ranked.rank} AS rank, g.chord, g.described_at
+      FROM candidates g
+     ${seek ? sql`WHERE ${seek}` : sql``}
+     ORDER BY ${ranked.order}
+     LIMIT ${ranked.limit}`
+        : sql`
+    SELECT g.good_id, 0::float8 AS rank, g.chord, g.described_at
+      FROM candidates g
+     ORDER BY g.chord, g.good_id
+     LIMIT ${count}`
+    }`;
+}
 
 /** The classes starting with `prefix`, as `[from, to)` in byte order: codes are digits and spaces. */
 function prefixRange(prefix: string): [string, string] {

@@ -5,6 +5,7 @@ import { MatchingNeeds } from './needs.migration.js';
 import { MatchingProposals } from './proposals.migration.js';
 import { MatchingReservations } from './reservations.migration.js';
 import { MatchingReservationSaga } from './saga.migration.js';
+import { MatchingSearchNearest } from './search-nearest.migration.js';
 import { MatchingSearchSpeed } from './search-speed.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
@@ -16,4 +17,5 @@ export const matchingMigrations: readonly NamedMigration[] = [
   { name: 'Matching20261201030000Reservations', class: MatchingReservations },
   { name: 'Matching20261202000000ReservationSaga', class: MatchingReservationSaga },
   { name: 'Matching20261202100000SearchSpeed', class: MatchingSearchSpeed },
+  { name: 'Matching20261202110000SearchNearest', class: MatchingSearchNearest },
 ];

@@ -84,42 +84,79 @@ const FITS = sql`
   )`;
 
 /**
- * Every open need the good fits, then `tail` (an order and a limit). The constraints are
- * those of FITS, whole, applied to the needs the indexes on open needs find first (see
- * search-speed.migration.ts): for an aid, the needs of its own class, then those of the
+ * The open needs that may reach the good, found by the indexes on open needs alone (see
+ * search-nearest.migration.ts): for an aid, the needs of its own class, then those of the
  * class above it (unless that is its own), for a lot those in its unit; of all these,
  * only those whose reach holds the good's point. The branches never find the same need
- * twice.
+ * twice. Only what ranks a need is read here; whether it fits is for FITS, whole, to say.
  */
-function fitting(goodId: string, tail: RawBuilder<unknown>): RawBuilder<CandidateRow> {
-  const reaches = sql`need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth`;
+const REACHING = sql`
+  SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_at FROM need n
+   WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
+     AND n.iso_class = g.iso_class
+     AND need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth
+  UNION ALL
+  SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_at FROM need n
+   WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
+     AND n.iso_class = left(g.iso_class, 5) AND n.iso_class <> g.iso_class
+     AND need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth
+  UNION ALL
+  SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_at FROM need n
+   WHERE g.kind = 'lot' AND n.status = 'open' AND n.kind = 'material'
+     AND n.unit = g.unit
+     AND need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth`;
+
+const CANDIDATE = sql`
+  n.id AS need_id, n.seq::text AS seq, n.kind, n.urgency, n.social_priority,
+  n.registered_at, n.beneficiary_ref, n.organisation_id, ${KM} AS km`;
+
+/** Every open need the good fits. */
+function fitting(goodId: string): RawBuilder<CandidateRow> {
   return sql<CandidateRow>`
-    SELECT n.id AS need_id, n.seq::text AS seq, n.kind, n.urgency, n.social_priority,
-           n.registered_at, n.beneficiary_ref, n.organisation_id, ${KM} AS km
+    SELECT ${CANDIDATE}
+      FROM catalogue_good g
+      CROSS JOIN LATERAL (${REACHING}) r
+      JOIN need n ON n.id = r.id
+     WHERE g.good_id = ${goodId} AND ${FITS}`;
+}
+
+/**
+ * The first `limit` open needs the good fits, by `score` (highest first, then the first
+ * registered). The needs that may reach the good are put in that order first, from the
+ * index alone, and only then read whole and checked against the constraints (a dozen
+ * sizes and features read from JSON, the distance measured), in that order until `limit`
+ * fit: a few dozen needs read and checked rather than every need in reach. The OFFSET 0
+ * keeps PostgreSQL from checking them all before the sort; the order is asked again after
+ * the check, which costs nothing when the needs are read one by one in it, and keeps the
+ * line right whatever join PostgreSQL chooses.
+ */
+function bestFitting(
+  goodId: string,
+  score: RawBuilder<unknown>,
+  limit: number,
+): RawBuilder<CandidateRow> {
+  return sql<CandidateRow>`
+    SELECT ${CANDIDATE}
       FROM catalogue_good g
       CROSS JOIN LATERAL (
-        SELECT n.* FROM need n
-         WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
-           AND n.iso_class = g.iso_class AND ${reaches}
-        UNION ALL
-        SELECT n.* FROM need n
-         WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
-           AND n.iso_class = left(g.iso_class, 5) AND n.iso_class <> g.iso_class AND ${reaches}
-        UNION ALL
-        SELECT n.* FROM need n
-         WHERE g.kind = 'lot' AND n.status = 'open' AND n.kind = 'material'
-           AND n.unit = g.unit AND ${reaches}
-      ) n
-     WHERE g.good_id = ${goodId} AND ${FITS}
-     ${tail}`;
+        SELECT n.*, r.score FROM (
+          SELECT n.id, n.seq, ${score} AS score FROM (${REACHING}) n
+           ORDER BY score DESC, n.seq
+          OFFSET 0) r
+          JOIN need n ON n.id = r.id
+         WHERE ${FITS}
+         ORDER BY r.score DESC, r.seq
+         LIMIT ${limit}) n
+     WHERE g.good_id = ${goodId}
+     ORDER BY n.score DESC, n.seq`;
 }
 
 /** The lines of goods: which open needs fit a good, and in what order they were proposed. */
 @Injectable()
 export class ProposalsRepository {
-  /** Every open need the good fits (see `fitting`). */
+  /** Every open need the good fits. */
   async candidates(em: EntityManager, goodId: string): Promise<CandidateRow[]> {
-    const { rows } = await fitting(goodId, sql``).execute(db(em));
+    const { rows } = await fitting(goodId).execute(db(em));
     return rows;
   }
 
@@ -143,10 +180,7 @@ export class ProposalsRepository {
       ),
       sql` `,
     )} END + n.social_priority * ${POINTS_PER_PRIORITY}::numeric + ${days} * ${POINTS_PER_DAY_WAITED}::numeric)`;
-    const { rows } = await fitting(
-      goodId,
-      sql`ORDER BY ${score} DESC, n.seq LIMIT ${limit}`,
-    ).execute(db(em));
+    const { rows } = await bestFitting(goodId, score, limit).execute(db(em));
     return rows;
   }
 
