@@ -83,23 +83,22 @@ describe(GroupCommit.name, () => {
   }, 60_000);
 
   it('should run each command again in a transaction of its own when the shared commit fails', async () => {
-    const groups = new GroupCommit(backbone.orm, { lanes: 1 });
+    const commits: { commands: number; refused: number }[] = [];
+    const groups = new GroupCommit(backbone.orm, {
+      lanes: 1,
+      maxOpenMs: 60_000,
+      onCommit: (commit) => commits.push(commit),
+    });
     const entry = (value: string) => async (em: EntityManager) => {
       await em.execute(`INSERT INTO test_entry (value) VALUES (?)`, [value]);
       return value;
     };
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    // The first holds the lane open until the others are queued behind it: one group.
+    // All three are queued before the lane's transaction has begun: one group.
     const answers = Promise.allSettled([
-      groups.run(async (em) => {
-        await held;
-        return entry('first')(em);
-      }),
+      groups.run(entry('first')),
       groups.run(entry('refused at commit')),
       groups.run(entry('third')),
     ]);
-    release();
 
     expect(await answers).toEqual([
       { status: 'fulfilled', value: 'first' },
@@ -113,6 +112,8 @@ describe(GroupCommit.name, () => {
       .fork()
       .execute<{ value: string }[]>(`SELECT value FROM test_entry ORDER BY value`);
     expect(kept.map((r) => r.value)).toEqual(['first', 'third']);
+    // They did share one transaction, whose commit failed: no shared commit was counted.
+    expect(commits).toEqual([]);
   });
 
   it('should fail a command as it would alone when its transaction cannot even begin, and serve the next once the database is back', async () => {

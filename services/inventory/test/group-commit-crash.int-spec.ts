@@ -41,10 +41,11 @@ describe('inventory with group commit, killed mid-answer', () => {
   let nc: NatsConnection;
   let rpc: RpcClient;
   let child: ChildProcess | undefined;
+  let port = 0;
   let db: pg.Client;
 
   const start = async () => {
-    const port = await freePort();
+    port = await freePort();
     child = spawn(
       process.execPath,
       ['--import', '@swc-node/register/esm-register', 'services/inventory/src/main.ts'],
@@ -63,6 +64,23 @@ describe('inventory with group commit, killed mid-answer', () => {
       },
       { timeoutMs: 120_000 },
     );
+  };
+
+  /** Commands answered by shared commits so far, and those commits, from the child's metrics. */
+  const shared = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (name: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${name}{`))
+          ?.split(' ')
+          .at(-1) ?? 0,
+      );
+    return {
+      commands: value('boucle_group_commit_commands_sum'),
+      commits: value('boucle_group_commit_commands_count'),
+    };
   };
 
   const kill = async () => {
@@ -134,6 +152,7 @@ describe('inventory with group commit, killed mid-answer', () => {
 
     const sent: Sent[] = [];
     let committedUnanswered = 0;
+    let sharedCommits = false;
     for (let round = 0; round < KILLS && committedUnanswered === 0; round++) {
       if (round > 0) await start();
       let answered = 0;
@@ -181,6 +200,9 @@ describe('inventory with group commit, killed mid-answer', () => {
         timeoutMs: 60_000,
         intervalMs: 5,
       });
+      // Commands did share commits in this process: otherwise the kill shows nothing of them.
+      const before = await shared();
+      if (before.commands > before.commits) sharedCommits = true;
       await kill();
       firing = false;
       await Promise.all(clients);
@@ -207,8 +229,10 @@ describe('inventory with group commit, killed mid-answer', () => {
       else expect({ ...row, serial: one.serial }).toMatchObject({ ...whole, serial: one.serial });
     }
 
-    // The window this test is about was hit: a command committed whose reply never left.
+    // The window this test is about was hit: a command committed whose reply never left,
+    // in a process whose commands shared their commits.
     expect(committedUnanswered).toBeGreaterThan(0);
+    expect(sharedCommits).toBe(true);
 
     // Sent again with their ids: each acts once, and those committed answer what was kept.
     await start();

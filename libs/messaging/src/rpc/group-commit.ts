@@ -44,6 +44,11 @@ function failedForSharing(error: unknown): boolean {
  * without grouping. A command caught in a lock cycle with another transaction runs again
  * alone after the commit, rather than being refused for a wait that grouping made.
  *
+ * Commands share the transaction's connection, not their objects: a unit works through
+ * SQL on the entity manager it is given (as every service here does), never on managed
+ * entities another command of the group may have loaded, whose changes a savepoint's
+ * rollback would not undo in memory.
+ *
  * What this saves is the commit itself (a WAL flush waited for) and its round trips, once
  * per group rather than once per command; and commands contending for one row no longer
  * queue on its lock one transaction after another. An idle lane takes a command at once,
@@ -124,10 +129,14 @@ export class GroupCommit {
           await Promise.all(group.map((waiting) => this.alone(waiting)));
           continue;
         }
-        this.onCommit?.({
-          commands: group.length,
-          refused: group.filter((waiting) => !waiting.outcome!.ok).length,
-        });
+        try {
+          this.onCommit?.({
+            commands: group.length,
+            refused: group.filter((waiting) => !waiting.outcome!.ok).length,
+          });
+        } catch {
+          // A metric that fails must not leave committed commands unanswered.
+        }
         await Promise.all(
           group.map(async (waiting) => {
             const outcome = waiting.outcome!;
