@@ -17,19 +17,36 @@ export async function connectTestNats(url = testEnvironment().natsUrl): Promise<
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/*
+ * Ports for servers a test starts (services, private NATS servers), chosen below the
+ * kernel's ephemeral range (32768-60999 here) and in a block of their own for each Jest
+ * worker: a port asked of the kernel (listen on 0) is free only until it is closed, and
+ * while a service boots on it, an outgoing connection or another worker's test could take
+ * it; a service that then cannot listen dies after the readiness check was answered by
+ * whatever took its port. Within a file, no port is given twice.
+ */
+const PORTS_FROM = 20_000;
+const PORTS_PER_WORKER = 6_000;
+const given = new Set<number>();
+
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(true));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  const worker = (Number(process.env['JEST_WORKER_ID'] ?? 1) - 1) % 2;
+  const base = PORTS_FROM + worker * PORTS_PER_WORKER;
+  for (let tries = 0; tries < 200; tries++) {
+    const port = base + Math.floor(Math.random() * PORTS_PER_WORKER);
+    if (given.has(port) || (await portTaken(port))) continue;
+    given.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${base} and ${base + PORTS_PER_WORKER - 1}`);
 }
 
 export interface PrivateNatsServerOptions {

@@ -114,7 +114,13 @@ async function startService(
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  let stopping = false;
+  // A service that dies under a test is said in the log: the test then only sees 503s.
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`${name} (port ${port}) exited under the test: ${signal ?? code}`);
+  });
   const stop = async () => {
+    stopping = true;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // A paused process would never see the stop.

@@ -19,6 +19,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const coordinator: Actor = { userId: 'coord-1', role: 'coordinator', organisationId: null };
 /** How many kills at most before the window between a shared commit and its replies is hit. */
 const KILLS = 6;
+/** How many freezes of one process at most while looking for that window. */
+const SAMPLES = 150;
 
 type Intake = RpcRequestInput<typeof InventoryRpc.recordIntake>;
 
@@ -33,8 +35,9 @@ interface Sent {
  * The process killed (SIGKILL) while commands committed together are being answered: every
  * command whose reply never came is either wholly committed, once (its good, its intake, its
  * event and its recorded answer), or not at all; sent again with its id, it acts once and
- * answers what was committed. Kills are repeated until one lands between a shared commit
- * and its replies (a command committed but unanswered), which the test requires to have seen.
+ * answers what was committed. The process is frozen until a freeze finds a command committed
+ * but unanswered, then killed there; the test requires to have seen that window, in a process
+ * whose commands shared their commits.
  */
 describe('inventory with group commit, killed mid-answer', () => {
   let test: TestServiceEnvironment;
@@ -89,6 +92,33 @@ describe('inventory with group commit, killed mid-answer', () => {
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill('SIGKILL');
     await exited;
+  };
+
+  /**
+   * Freezes the process (SIGSTOP) in full flow, again and again, until a freeze finds a
+   * command committed whose reply has not come: the kill then lands in the window this test
+   * is about, rather than where a single kill happens to fall. A freeze that finds none lets
+   * the process go on (SIGCONT). Past SAMPLES freezes the process is killed anyway.
+   */
+  const killInWindow = async (sent: Sent[], onShared: () => void) => {
+    const running = child!;
+    for (let sample = 0; sample < SAMPLES; sample++) {
+      // Commands did share commits in this process: otherwise the kill shows nothing of them.
+      const counted = await shared();
+      if (counted.commands > counted.commits) onShared();
+      running.kill('SIGSTOP');
+      // Replies already on their way reach their clients before the database is read.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const unanswered = sent.filter((s) => !s.answer).map((s) => s.serial);
+      const { rows } = await db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM good WHERE serial_number = ANY($1)',
+        [unanswered],
+      );
+      if (rows[0]!.n !== '0') break;
+      running.kill('SIGCONT');
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 25));
+    }
+    await kill();
   };
 
   beforeAll(async () => {
@@ -195,15 +225,14 @@ describe('inventory with group commit, killed mid-answer', () => {
           }
         }
       });
-      // Killed in full flow, a little later each round.
+      // In full flow, a little later each round.
       await eventually(() => expect(answered).toBeGreaterThan(40 + round * 37), {
         timeoutMs: 60_000,
         intervalMs: 5,
       });
-      // Commands did share commits in this process: otherwise the kill shows nothing of them.
-      const before = await shared();
-      if (before.commands > before.commits) sharedCommits = true;
-      await kill();
+      await killInWindow(sent, () => {
+        sharedCommits = true;
+      });
       firing = false;
       await Promise.all(clients);
 
