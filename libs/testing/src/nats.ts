@@ -26,7 +26,9 @@ export async function connectTestNats(url = testEnvironment().natsUrl): Promise<
  * whatever took its port. Within a file, no port is given twice.
  */
 const PORTS_FROM = 20_000;
-const PORTS_PER_WORKER = 6_000;
+/** Four blocks fit below 32768: as many workers as a Jest config here runs (maxWorkers 2) and more. */
+const WORKER_BLOCKS = 4;
+const PORTS_PER_WORKER = 3_000;
 const given = new Set<number>();
 
 function portTaken(port: number): Promise<boolean> {
@@ -38,7 +40,7 @@ function portTaken(port: number): Promise<boolean> {
 }
 
 export async function freePort(): Promise<number> {
-  const worker = (Number(process.env['JEST_WORKER_ID'] ?? 1) - 1) % 2;
+  const worker = (testEnvironment().workerId - 1) % WORKER_BLOCKS;
   const base = PORTS_FROM + worker * PORTS_PER_WORKER;
   for (let tries = 0; tries < 200; tries++) {
     const port = base + Math.floor(Math.random() * PORTS_PER_WORKER);

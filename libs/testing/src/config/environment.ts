@@ -17,6 +17,8 @@ export interface TestEnvironment {
    * privately; empty means "find them on PATH".
    */
   postgresBinDir: string;
+  /** Which Jest worker runs this file (1, 2, …; 1 outside Jest): whose block of ports it takes. */
+  workerId: number;
 }
 
 export function testEnvironment(
@@ -28,6 +30,7 @@ export function testEnvironment(
     redisUrl: env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     natsServerBin: env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server',
     postgresBinDir: env['POSTGRES_BIN_DIR'] ?? newestDebianPostgresBinDir(),
+    workerId: Number(env['JEST_WORKER_ID'] ?? 1),
   };
 }
 
