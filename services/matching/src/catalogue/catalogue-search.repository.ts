@@ -213,7 +213,7 @@ const pageOrder: Record<Sort, RawBuilder<unknown>> = {
 
 /**
  * The `count` matches nearest the point, read nearest first from the index on class and
- * earth (search-nearest.migration.ts), which stops once it has them; then, by relevance,
+ * earth (search-ties.migration.ts), which stops once it has them; then, by relevance,
  * the page cut from them (`ranked`), or else all of them by distance. Only the class's
  * range of codes and the disc's cube bound that scan, never the box of degrees, whose
  * guessed selectivity would make the planner read every match instead.
@@ -222,7 +222,9 @@ const pageOrder: Record<Sort, RawBuilder<unknown>> = {
  * its own, so the goods at the very place of the last one taken (the other goods of its
  * site) are all taken too: the candidates are the same every time, and each page, cut
  * from them by the same keyset, neither repeats nor skips one. (Goods at another place
- * exactly as far would escape this; distances are not that round.)
+ * exactly as far would escape this; distances are not that round.) That place is given
+ * to the index as a value (`= (SELECT …)`): joined to it instead, PostgreSQL read every
+ * match within the distance and compared each one's place after (70 ms for one search).
  */
 function nearestFirst(
   where: readonly RawBuilder<unknown>[],
@@ -249,9 +251,8 @@ function nearestFirst(
        WHERE NOT EXISTS (SELECT FROM farthest f WHERE f.earth = n.earth)
       UNION ALL
       SELECT g.good_id, g.search, g.described_at, (g.earth <-> ${point})
-        FROM farthest f
-        JOIN catalogue_good g ON g.earth = f.earth
-       WHERE ${matching})
+        FROM catalogue_good g
+       WHERE g.earth = (SELECT f.earth FROM farthest f) AND ${matching})
     ${
       ranked
         ? sql`

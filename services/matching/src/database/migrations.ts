@@ -7,6 +7,7 @@ import { MatchingReservations } from './reservations.migration.js';
 import { MatchingReservationSaga } from './saga.migration.js';
 import { MatchingSearchNearest } from './search-nearest.migration.js';
 import { MatchingSearchSpeed } from './search-speed.migration.js';
+import { MatchingSearchTies } from './search-ties.migration.js';
 
 /** Applied in this order at start; never rename one that has run anywhere. */
 export const matchingMigrations: readonly NamedMigration[] = [
@@ -18,4 +19,5 @@ export const matchingMigrations: readonly NamedMigration[] = [
   { name: 'Matching20261202000000ReservationSaga', class: MatchingReservationSaga },
   { name: 'Matching20261202100000SearchSpeed', class: MatchingSearchSpeed },
   { name: 'Matching20261202110000SearchNearest', class: MatchingSearchNearest },
+  { name: 'Matching20261202120000SearchTies', class: MatchingSearchTies },
 ];
