@@ -34,7 +34,9 @@ export class MatchingSearchTies extends Migration {
         INCLUDE (earth, search, must_be_gone_by, latitude, longitude, described_at)
         WHERE listed`);
     this.addSql(`DROP INDEX catalogue_good_earth`);
-    this.addSql(`CREATE INDEX catalogue_good_earth ON catalogue_good USING gist (earth, good_id) WHERE listed`);
+    this.addSql(
+      `CREATE INDEX catalogue_good_earth ON catalogue_good USING gist (earth, good_id) WHERE listed`,
+    );
     const ranked = `seq, urgency, social_priority, registered_at,
                     search_latitude, search_longitude, max_distance_km`;
     this.addSql(`DROP INDEX need_open_aid_reach`);
