@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { MatchingRpc, type Actor, type RpcRequestInput } from '@boucle/contracts';
+import { sql } from 'kysely';
+import { MatchingRpc, type Actor, type RpcRequestInput, type Urgency } from '@boucle/contracts';
 import { eventually } from '@boucle/testing';
 import { ProposalsService } from '../src/proposals/proposals.service.js';
+import { rank } from '../src/proposals/ranking.js';
 import {
   aidNeedFor,
   materialNeed,
@@ -208,6 +210,56 @@ describe(ProposalsService.name, () => {
         ...urgent,
         ...routine.slice(0, 18),
       ]),
+    );
+  });
+
+  it('should keep the twenty the score puts first, waiting counted in whole days up to a year', async () => {
+    const isoClass = freshClass();
+    const soon: string[] = [];
+    for (let i = 0; i < 2; i++)
+      soon.push(
+        (await register(social.operator, aid(isoClass, { urgency: { level: 'soon' } }))).needId,
+      );
+    const routine: string[] = [];
+    for (let i = 0; i < 22; i++)
+      routine.push(
+        (await register(social.operator, aid(isoClass, { urgency: { level: 'routine' } }))).needId,
+      );
+    // Waiting, in days, of the routine needs in their order of registration: all but the
+    // first are past a year, which counts as a year, so that the first registered go
+    // first among those and the one who waited longest of all stays out of the line.
+    const waited = [10.4, ...Array.from({ length: 20 }, (_, i) => 370 + i * 0.3), 600];
+    await sql`
+      UPDATE need n SET registered_at = now() - w.days * interval '1 day'
+        FROM unnest(${routine}::uuid[], ${waited}::float8[]) AS w(id, days)
+       WHERE n.id = w.id`.execute(h.orm.em.fork().getKysely());
+
+    const goodId = await h.inventory.aid(await site(), { isoClass });
+
+    await eventually(async () => expect(await lineOf(goodId)).toHaveLength(20));
+    const { rows } = await sql<{
+      id: string;
+      seq: string;
+      urgency: Urgency;
+      social_priority: number;
+      registered_at: string;
+    }>`SELECT id, seq::text AS seq, urgency, social_priority, registered_at::text AS registered_at
+         FROM need WHERE id = ANY(${[...soon, ...routine]}::uuid[])`.execute(
+      h.orm.em.fork().getKysely(),
+    );
+    const expected = rank(
+      rows.map((r) => ({
+        needId: r.id,
+        seq: BigInt(r.seq),
+        urgency: r.urgency,
+        socialPriority: r.social_priority,
+        registeredAt: new Date(r.registered_at),
+      })),
+      new Date(),
+    ).slice(0, 20);
+    expect(expected.map((r) => r.candidate.needId)).toEqual([...soon, ...routine.slice(1, 19)]);
+    expect((await lineOf(goodId)).map((p) => p.needId)).toEqual(
+      expected.map((r) => r.candidate.needId),
     );
   });
 

@@ -2,6 +2,7 @@ import type { NamedMigration } from '@boucle/database';
 import { messagingMigrations } from '@boucle/messaging';
 import { MatchingCatalogue } from './catalogue.migration.js';
 import { MatchingNeeds } from './needs.migration.js';
+import { MatchingNeedScore } from './need-score.migration.js';
 import { MatchingProposals } from './proposals.migration.js';
 import { MatchingReservations } from './reservations.migration.js';
 import { MatchingReservationSaga } from './saga.migration.js';
@@ -20,4 +21,5 @@ export const matchingMigrations: readonly NamedMigration[] = [
   { name: 'Matching20261202100000SearchSpeed', class: MatchingSearchSpeed },
   { name: 'Matching20261202110000SearchNearest', class: MatchingSearchNearest },
   { name: 'Matching20261202120000SearchTies', class: MatchingSearchTies },
+  { name: 'Matching20261202130000NeedScore', class: MatchingNeedScore },
 ];

@@ -110,6 +110,8 @@ export interface NeedTable {
   sealed: Buffer | null;
   key_id: string | null;
   registered_at: Generated<Timestamp>;
+  /** registered_at in whole milliseconds since 1970, as the score counts waiting. */
+  registered_ms: Computed<string>;
   closed_at: Timestamp | null;
 }
 
