@@ -23,7 +23,13 @@ export interface Beneficiary {
 
 export type NewNeed = Omit<
   Selectable<NeedTable>,
-  'seq' | 'status' | 'social_priority' | 'registered_at' | 'closed_at' | 'constraints'
+  | 'seq'
+  | 'status'
+  | 'social_priority'
+  | 'registered_at'
+  | 'registered_ms'
+  | 'closed_at'
+  | 'constraints'
 > & { constraints: Record<string, unknown> };
 
 /** A need with what is needed to decide who reaches it and to show it. */
