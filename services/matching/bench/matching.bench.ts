@@ -273,6 +273,15 @@ async function load(client: pg.Client): Promise<void> {
   for (const index of indexes) await client.query(index.def);
   await client.query(`VACUUM ANALYZE catalogue_good`);
   await client.query(`VACUUM ANALYZE need`);
+  // A gigabyte just loaded is still being written out by the next checkpoints, and commits
+  // timed meanwhile wait on those writes: the load is written out first.
+  try {
+    await client.query(`CHECKPOINT`);
+  } catch (error) {
+    console.error(
+      `no checkpoint after the load (${String(error)}): the first timings may wait on its writes`,
+    );
+  }
   await client.query(`VACUUM ANALYZE beneficiary`);
 }
 

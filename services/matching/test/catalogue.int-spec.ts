@@ -342,6 +342,15 @@ describe(CatalogueService.name, () => {
 
       const paged = await pageThrough({ text: make, near: within, limit: 100 });
       expect(paged.slice(0, 15)).toEqual(expected.slice(0, 15));
+      // The search says it ranked only the nearest, and not when all it matched was ranked.
+      expect((await search({ text: make, near: within, limit: 5 })).nearestOnly).toBe(true);
+      const hereOnly = await search({
+        text: make,
+        near: { ...PLACES.amiens, withinKm: 1 },
+        limit: 5,
+      });
+      expect(hereOnly.goods).toHaveLength(5);
+      expect(hereOnly.nearestOnly).toBe(false);
       expect(paged).toEqual(expected);
       expect(paged).not.toContain(beyond.find((g) => g.strong)!.good_id);
       // By distance, every match, nearest first, a site's goods by id, pages cut within a site.
@@ -351,6 +360,7 @@ describe(CatalogueService.name, () => {
       );
       // Without a distance, every match is ranked: the best beyond come first with the others.
       const all = await search({ text: make, near: PLACES.amiens, limit: 30 });
+      expect(all.nearestOnly).toBe(false);
       expect(ids(all.goods).slice(0, 25).sort()).toEqual(
         [...candidates, ...beyond]
           .filter((g) => g.strong)

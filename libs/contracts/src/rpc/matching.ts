@@ -147,6 +147,12 @@ export const SearchCatalogueResultV1 = z.object({
   goods: z.array(CatalogueGoodV1),
   /** Null on the last page. */
   nextCursor: z.string().nullable(),
+  /**
+   * True when, sorted by relevance within a distance, only the matches nearest the point
+   * were ranked (the 2,000 nearest, with any as near as the last): others lie farther
+   * within the distance, and a narrower search, or one by distance, reaches them.
+   */
+  nearestOnly: z.boolean(),
 });
 
 const PersonName = z.string().trim().min(1).max(200);
@@ -403,7 +409,9 @@ export const CancelReservationV1 = z.strictObject({ actor: ActorSchema, reservat
 
 /**
  * Reservations a person may see, newest first: a need's, a good's (for its member's
- * staff), or those waiting for the caller's member to approve (`awaitingApproval`).
+ * staff), or those held for an approval the caller may give (`awaitingApproval`): of
+ * goods of the caller's member, never the caller's own requests; all of them for the
+ * coordinator.
  */
 export const ListReservationsV1 = z
   .strictObject({
@@ -568,7 +576,7 @@ export const MatchingRpc = {
     aggregate: 'reservation',
     verb: 'refuse',
     description:
-      "Refuses a held medical aid, saying why; inventory releases the hold and the good goes to the next need in line.",
+      'Refuses a held medical aid, saying why; inventory releases the hold and the good goes to the next need in line.',
     request: RefuseReservationV1,
     response: ReservationViewV1,
   }),

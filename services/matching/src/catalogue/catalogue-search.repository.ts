@@ -34,6 +34,7 @@ interface Row {
   rank: number;
   chord: number | null;
   km: number | null;
+  nearest_only: boolean;
 }
 
 /** Numbers on a size: the attribute, read as a number, within the bounds. */
@@ -67,7 +68,10 @@ export const RELEVANCE_CANDIDATES = 2_000;
  */
 @Injectable()
 export class CatalogueSearchRepository {
-  async search(em: EntityManager, q: Query): Promise<{ goods: Good[]; nextCursor: string | null }> {
+  async search(
+    em: EntityManager,
+    q: Query,
+  ): Promise<{ goods: Good[]; nextCursor: string | null; nearestOnly: boolean }> {
     const sort: Sort = q.sort ?? (q.text ? 'relevance' : q.near ? 'distance' : 'newest');
     const after = q.cursor === undefined ? undefined : cursorOf(q.cursor, sort);
     const text = q.text === undefined ? null : sql`websearch_to_tsquery(${FRENCH}, ${q.text})`;
@@ -163,7 +167,7 @@ export class CatalogueSearchRepository {
           })
         : nearestFirst([...where, inCube!, ...(seek ? [seek] : [])], inClass, point, q.limit + 1)
       : sql`
-        SELECT g.good_id, ${rank} AS rank, ${chord} AS chord, g.described_at
+        SELECT g.good_id, ${rank} AS rank, ${chord} AS chord, g.described_at, false AS nearest_only
           FROM catalogue_good g
          WHERE ${sql.join([...where, ...inDisc, ...(seek ? [seek] : [])], sql` AND `)}
          ORDER BY ${order}
@@ -171,7 +175,7 @@ export class CatalogueSearchRepository {
     // The page is chosen first from what the indexes hold (often without reading the
     // table), then only its goods are read whole, and put in the same order again.
     const { rows } = await sql<Row>`
-      SELECT ${columns}, p.rank, p.chord, geo_km(p.chord) AS km
+      SELECT ${columns}, p.rank, p.chord, geo_km(p.chord) AS km, p.nearest_only
         FROM (${chosen}) p
         JOIN catalogue_good g ON g.good_id = p.good_id
        ORDER BY ${pageOrder[sort]}`.execute(db(em));
@@ -179,6 +183,7 @@ export class CatalogueSearchRepository {
     const last = page[page.length - 1];
     return {
       goods: page.map(toGood),
+      nearestOnly: rows.some((r) => r.nearest_only),
       nextCursor:
         rows.length > q.limit && last
           ? encodeCursor(
@@ -197,7 +202,8 @@ export class CatalogueSearchRepository {
   /** One good, listed or not; undefined when inventory never described it. */
   async get(em: EntityManager, goodId: string): Promise<Good | undefined> {
     const { rows } = await sql<Row>`
-      SELECT ${columns}, 0::float8 AS rank, NULL::float8 AS chord, NULL::float8 AS km
+      SELECT ${columns}, 0::float8 AS rank, NULL::float8 AS chord, NULL::float8 AS km,
+             false AS nearest_only
         FROM catalogue_good g
        WHERE g.good_id = ${goodId} AND g.described_at IS NOT NULL`.execute(db(em));
     return rows[0] && toGood(rows[0]);
@@ -256,13 +262,14 @@ function nearestFirst(
     ${
       ranked
         ? sql`
-    SELECT g.good_id, ${ranked.rank} AS rank, g.chord, g.described_at
+    SELECT g.good_id, ${ranked.rank} AS rank, g.chord, g.described_at,
+           EXISTS (SELECT FROM farthest) AS nearest_only
       FROM candidates g
      ${seek ? sql`WHERE ${seek}` : sql``}
      ORDER BY ${ranked.order}
      LIMIT ${ranked.limit}`
         : sql`
-    SELECT g.good_id, 0::float8 AS rank, g.chord, g.described_at
+    SELECT g.good_id, 0::float8 AS rank, g.chord, g.described_at, false AS nearest_only
       FROM candidates g
      ORDER BY g.chord, g.good_id
      LIMIT ${count}`
