@@ -350,6 +350,7 @@ try {
   }
 
   const repository = new ProposalsRepository();
+  await repository.prepare(orm.em.fork());
   const proposals = new ProposalsService(orm, repository, new ReservationsRepository());
   let lineLengths = 0;
   let fitting = 0;

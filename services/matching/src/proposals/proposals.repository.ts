@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type RawBuilder } from 'kysely';
+import { createHash } from 'node:crypto';
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { EntityManager } from '@boucle/database';
-import { lockGoodLine } from '../common/locks.js';
+import { lockFor, lockGoodLine } from '../common/locks.js';
 import { db } from '../database/schema.js';
 import {
   MAX_DAYS_COUNTED,
@@ -131,9 +132,9 @@ function fitting(goodId: string): RawBuilder<CandidateRow> {
  * line right whatever join PostgreSQL chooses.
  */
 function bestFitting(
-  goodId: string,
+  goodId: RawBuilder<unknown>,
   score: RawBuilder<unknown>,
-  limit: number,
+  limit: RawBuilder<unknown>,
 ): RawBuilder<CandidateRow> {
   return sql<CandidateRow>`
     SELECT ${CANDIDATE}
@@ -151,6 +152,61 @@ function bestFitting(
      ORDER BY n.score DESC, n.seq`;
 }
 
+/**
+ * The score `rank` (ranking.ts) gives a need at `nowMs`: waiting counted in whole days
+ * from the millisecond of registration as JavaScript reads it, in double precision, as
+ * JavaScript computes it, operation for operation, so that the same numbers come out
+ * (registered_ms: need-score.migration.ts).
+ */
+function scoreAt(nowMs: RawBuilder<unknown>): RawBuilder<unknown> {
+  const waitedMs = sql`(${nowMs} - n.registered_ms)`;
+  const days = sql`least(${MAX_DAYS_COUNTED}::float8, greatest(0::float8, floor(${waitedMs} / 86400000)))`;
+  return sql`(CASE n.urgency ${sql.join(
+    Object.entries(URGENCY_POINTS).map(
+      ([level, points]) => sql`WHEN ${level} THEN ${points}::float8`,
+    ),
+    sql` `,
+  )} END + n.social_priority * ${POINTS_PER_PRIORITY}::float8 + ${days} * ${POINTS_PER_DAY_WAITED}::float8)`;
+}
+
+/**
+ * The head of a good's line as a function of the database, made from `bestFitting`'s
+ * very text and named by its hash. Sent as a statement, that query was planned anew at
+ * every call: 1.6 ms of the 4 it took. A PL/pgSQL function keeps its plan for the
+ * session; each connection of the pool plans it a few times, then keeps one for all
+ * goods. The text changes with the code (a constant of the score, a constraint), and so
+ * does the name: replicas of two versions each call their own.
+ */
+function bestFittingFunction(em: EntityManager): { name: string; create: string } {
+  const body = inlined(
+    bestFitting(sql.raw('good'), scoreAt(sql.raw('now_ms')), sql.raw('lim')).compile(db(em)),
+  );
+  const name = `matching_best_fitting_${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
+  return {
+    name,
+    create: `
+      CREATE OR REPLACE FUNCTION ${name}(good uuid, now_ms float8, lim bigint)
+        RETURNS TABLE (need_id uuid, seq text, kind text, urgency text, social_priority integer,
+                       registered_at timestamptz, beneficiary_ref text, organisation_id uuid,
+                       km float8)
+        LANGUAGE plpgsql STABLE AS $fn$
+        #variable_conflict use_column
+        BEGIN
+          RETURN QUERY ${body};
+        END $fn$`,
+  };
+}
+
+/** A compiled query with its parameters written in as literals (strings and numbers only). */
+function inlined(query: CompiledQuery): string {
+  return query.sql.replace(/\$(\d+)\b/g, (_, n: string) => {
+    const value = query.parameters[Number(n) - 1];
+    if (typeof value === 'number' && Number.isFinite(value)) return `(${value})`;
+    if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+    throw new Error(`parameter $${n} of the line's query cannot be written in: ${String(value)}`);
+  });
+}
+
 /** The lines of goods: which open needs fit a good, and in what order they were proposed. */
 @Injectable()
 export class ProposalsRepository {
@@ -161,10 +217,25 @@ export class ProposalsRepository {
   }
 
   /**
+   * Makes the function `bestCandidates` calls, once the migrations have run; again
+   * whenever a replica starts, under a lock, so that replicas starting together do not
+   * replace it at once.
+   */
+  async prepare(em: EntityManager): Promise<void> {
+    const best = bestFittingFunction(em);
+    await em.transactional(async (tx) => {
+      await lockFor(tx, 'functions');
+      await sql.raw(best.create).execute(db(tx));
+    });
+    this.best = best.name;
+  }
+
+  private best: string | undefined;
+
+  /**
    * The `limit` open needs the good fits that `rank` (ranking.ts) puts first at `now`:
-   * the same score, waiting counted in whole days from the millisecond of registration as
-   * JavaScript reads it, ties to the first registered. Only the head of the line leaves
-   * the database, however many needs fit.
+   * the same score, ties to the first registered. Only the head of the line leaves the
+   * database, however many needs fit.
    */
   async bestCandidates(
     em: EntityManager,
@@ -172,17 +243,11 @@ export class ProposalsRepository {
     now: Date,
     limit: number,
   ): Promise<CandidateRow[]> {
-    // In double precision, as JavaScript computes it, operation for operation: the same
-    // numbers come out, and far faster than in numeric (registered_ms: need-score.migration.ts).
-    const waitedMs = sql`(${now.getTime()}::float8 - n.registered_ms)`;
-    const days = sql`least(${MAX_DAYS_COUNTED}::float8, greatest(0::float8, floor(${waitedMs} / 86400000)))`;
-    const score = sql`(CASE n.urgency ${sql.join(
-      Object.entries(URGENCY_POINTS).map(
-        ([level, points]) => sql`WHEN ${level} THEN ${points}::float8`,
-      ),
-      sql` `,
-    )} END + n.social_priority * ${POINTS_PER_PRIORITY}::float8 + ${days} * ${POINTS_PER_DAY_WAITED}::float8)`;
-    const { rows } = await bestFitting(goodId, score, limit).execute(db(em));
+    if (this.best === undefined) throw new Error('ProposalsRepository.prepare() was not called');
+    const { rows } = await sql<CandidateRow>`
+      SELECT * FROM ${sql.id(this.best)}(${goodId}::uuid, ${now.getTime()}::float8, ${limit}::bigint)`.execute(
+      db(em),
+    );
     return rows;
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { z } from 'zod';
 import type {
   ListProposalsResultV1,
@@ -26,7 +26,7 @@ const GOODS_PER_NEED = 20;
  * again. A line is always drawn whole from the needs as they stand, under a lock per good.
  */
 @Injectable()
-export class ProposalsService {
+export class ProposalsService implements OnModuleInit {
   private readonly logger = new Logger(ProposalsService.name);
 
   constructor(
@@ -34,6 +34,10 @@ export class ProposalsService {
     private readonly proposals: ProposalsRepository,
     private readonly reservations: ReservationsRepository,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.proposals.prepare(this.orm.em.fork());
+  }
 
   /** Draws the goods' lines, in the caller's transaction. */
   async drawLines(em: EntityManager, goodIds: readonly string[]): Promise<void> {
