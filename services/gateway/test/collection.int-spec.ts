@@ -286,7 +286,9 @@ describe('collection over /v1', () => {
       await eventually(() =>
         expect({
           // Once each, in order: a replan of the day (another test's pickup) schedules it again.
-          mine: [...new Set(named(mine))],
+          // Planned after the reminder's hour the evening before (18:00 in Paris), the
+          // pickup's reminder is due at once and comes in between: not what this checks.
+          mine: [...new Set(named(mine))].filter((e) => e !== 'collection.pickup.reminder-due.v1'),
           // The plan's own events may reach the driver's stream after it opened (the outbox
           // relay publishes them a moment after the plan commits): what the crew did is checked.
           crew: named(crew).filter((e) => !PLANNING_AND_MISSES.includes(e)),
