@@ -358,7 +358,7 @@ try {
   // drawn and committed; then, not timed, how many fit in all.
   const candidates = await timed(
     goodIds.map((goodId) => async () => {
-      await repository.bestCandidates(orm.em.fork(), goodId, new Date(), LINE_LENGTH);
+      await repository.lockAndChooseHead(orm.em.fork(), goodId, new Date(), LINE_LENGTH);
     }),
   );
   const ranking = await timed(
@@ -378,7 +378,7 @@ try {
   for (const goodId of goodIds.slice(WARM_UP)) {
     const now = new Date();
     const all = await repository.candidates(orm.em.fork(), goodId);
-    const best = await repository.bestCandidates(orm.em.fork(), goodId, now, LINE_LENGTH);
+    const best = await repository.lockAndChooseHead(orm.em.fork(), goodId, now, LINE_LENGTH);
     fitting += all.length;
     const whole = rank(all.map(asCandidate), now).slice(0, LINE_LENGTH);
     const head = rank(best.map(asCandidate), now);

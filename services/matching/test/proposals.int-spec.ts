@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { MatchingRpc, type Actor, type RpcRequestInput, type Urgency } from '@boucle/contracts';
 import { eventually } from '@boucle/testing';
+import { ProposalsRepository } from '../src/proposals/proposals.repository.js';
 import { ProposalsService } from '../src/proposals/proposals.service.js';
 import { rank } from '../src/proposals/ranking.js';
 import {
@@ -262,6 +263,57 @@ describe(ProposalsService.name, () => {
       expected.map((r) => r.candidate.needId),
     );
   });
+
+  it("should draw one good's line at a time, the second from what the first committed", async () => {
+    const isoClass = freshClass();
+    const first = await register(social.operator, aid(isoClass));
+    const goodId = await h.inventory.aid(await site(), { isoClass });
+    await eventually(async () => expect(await lineOf(goodId)).toHaveLength(1));
+    const repository = h.app.get(ProposalsRepository);
+
+    // One drawing holds the good's line and adds a need before it commits.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    const added = randomUUID();
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const one = h.orm.em.fork().transactional(async (em) => {
+      await repository.lockAndChooseHead(em, goodId, new Date(), 20);
+      await sql`
+        INSERT INTO need (id, kind, status, beneficiary_ref, organisation_id, registered_by,
+                          iso_class, constraints, urgency, search_latitude, search_longitude,
+                          locality, max_distance_km, sealed, key_id)
+        SELECT ${added}::uuid, kind, status, beneficiary_ref, organisation_id, registered_by,
+               iso_class, constraints, urgency, search_latitude, search_longitude, locality,
+               max_distance_km, sealed, key_id
+          FROM need WHERE id = ${first.needId}::uuid`.execute(em.getKysely());
+      holding();
+      await committing;
+    });
+    await held;
+    // The other waits for the line, then reads it with the need just committed.
+    const other = h.orm.em
+      .fork()
+      .transactional((em) => repository.lockAndChooseHead(em, goodId, new Date(), 20));
+    try {
+      await eventually(
+        async () => {
+          const { rows } = await sql<{ waiting: number }>`
+        SELECT count(*)::int AS waiting FROM pg_locks
+         WHERE locktype = 'advisory' AND NOT granted AND database = (
+           SELECT oid FROM pg_database WHERE datname = current_database())`.execute(
+            h.orm.em.fork().getKysely(),
+          );
+          expect(rows[0]!.waiting).toBe(1);
+        },
+        { timeoutMs: 5_000 },
+      );
+    } finally {
+      commit();
+      await one;
+    }
+    expect((await other).map((c) => c.need_id).sort()).toEqual([first.needId, added].sort());
+  }, 30_000);
 
   it('should pass over better-scored needs the aid does not fit, and keep the best twenty that it fits', async () => {
     const isoClass = freshClass();

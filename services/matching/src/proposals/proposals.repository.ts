@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { EntityManager } from '@boucle/database';
-import { lockFor, lockGoodLine } from '../common/locks.js';
+import { goodLineLock, lockFor, lockName } from '../common/locks.js';
 import { db } from '../database/schema.js';
 import {
   MAX_DAYS_COUNTED,
@@ -176,6 +176,11 @@ function scoreAt(nowMs: RawBuilder<unknown>): RawBuilder<unknown> {
  * session; each connection of the pool plans it a few times, then keeps one for all
  * goods. The text changes with the code (a constant of the score, a constraint), and so
  * does the name: replicas of two versions each call their own.
+ *
+ * It takes the good's line lock first, in the same call (one round trip fewer, and each
+ * costs its own tail through the ORM). The function is VOLATILE so that its query, run
+ * after the lock, sees what committed before it was granted: a STABLE one would read
+ * with the snapshot taken when the call began.
  */
 function bestFittingFunction(em: EntityManager): { name: string; create: string } {
   const body = inlined(
@@ -185,13 +190,14 @@ function bestFittingFunction(em: EntityManager): { name: string; create: string 
   return {
     name,
     create: `
-      CREATE OR REPLACE FUNCTION ${name}(good uuid, now_ms float8, lim bigint)
+      CREATE OR REPLACE FUNCTION ${name}(good uuid, now_ms float8, lim bigint, line_lock text)
         RETURNS TABLE (need_id uuid, seq text, kind text, urgency text, social_priority integer,
                        registered_at timestamptz, beneficiary_ref text, organisation_id uuid,
                        km float8)
-        LANGUAGE plpgsql STABLE AS $fn$
+        LANGUAGE plpgsql VOLATILE AS $fn$
         #variable_conflict use_column
         BEGIN
+          PERFORM pg_advisory_xact_lock(hashtext(line_lock));
           RETURN QUERY ${body};
         END $fn$`,
   };
@@ -217,7 +223,7 @@ export class ProposalsRepository {
   }
 
   /**
-   * Makes the function `bestCandidates` calls, once the migrations have run; again
+   * Makes the function `lockAndChooseHead` calls, once the migrations have run; again
    * whenever a replica starts, under a lock, so that replicas starting together do not
    * replace it at once.
    */
@@ -233,11 +239,13 @@ export class ProposalsRepository {
   private best: string | undefined;
 
   /**
-   * The `limit` open needs the good fits that `rank` (ranking.ts) puts first at `now`:
-   * the same score, ties to the first registered. Only the head of the line leaves the
-   * database, however many needs fit.
+   * Takes the good's line lock (`lockGoodLine`'s) for the rest of the transaction: the
+   * catalogue, a new need and a priority may all redraw one good's line, then
+   * chooses the `limit` open needs the good fits that `rank` (ranking.ts) puts first at
+   * `now`: the same score, ties to the first registered. Only the head of the line leaves
+   * the database, however many needs fit.
    */
-  async bestCandidates(
+  async lockAndChooseHead(
     em: EntityManager,
     goodId: string,
     now: Date,
@@ -245,7 +253,8 @@ export class ProposalsRepository {
   ): Promise<CandidateRow[]> {
     if (this.best === undefined) throw new Error('ProposalsRepository.prepare() was not called');
     const { rows } = await sql<CandidateRow>`
-      SELECT * FROM ${sql.id(this.best)}(${goodId}::uuid, ${now.getTime()}::float8, ${limit}::bigint)`.execute(
+      SELECT * FROM ${sql.id(this.best)}(${goodId}::uuid, ${now.getTime()}::float8,
+                                        ${limit}::bigint, ${lockName(goodLineLock(goodId))})`.execute(
       db(em),
     );
     return rows;
@@ -271,11 +280,6 @@ export class ProposalsRepository {
       .orderBy('good_id')
       .execute();
     return rows.map((r) => r.good_id);
-  }
-
-  /** Serialises the lines of one good: the catalogue, a new need and a priority may all redo it. */
-  async lockLine(em: EntityManager, goodId: string): Promise<void> {
-    await lockGoodLine(em, goodId);
   }
 
   /**

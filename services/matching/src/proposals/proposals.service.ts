@@ -43,9 +43,9 @@ export class ProposalsService implements OnModuleInit {
   async drawLines(em: EntityManager, goodIds: readonly string[]): Promise<void> {
     const now = new Date();
     for (const goodId of [...new Set(goodIds)].sort()) {
-      await this.proposals.lockLine(em, goodId);
-      // Only the head of the line, chosen by the database with rank's own score.
-      const candidates = await this.proposals.bestCandidates(em, goodId, now, LINE_LENGTH);
+      // Under the good's line lock, only the head of the line, chosen by the database
+      // with rank's own score.
+      const candidates = await this.proposals.lockAndChooseHead(em, goodId, now, LINE_LENGTH);
       const line = rank(
         candidates.map((c) => ({
           needId: c.need_id,
