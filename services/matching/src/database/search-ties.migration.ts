@@ -1,16 +1,16 @@
 import { Migration } from '@boucle/database';
 
 /**
- * The GiST indexes of the two hot queries, made again with a key no two rows share
- * (measured by `npm run bench:matching`, a million goods at 400 sites and 100,000 needs).
+ * The GiST indexes of the catalogue search, made again with a key no two rows share
+ * (measured by `npm run bench:matching`, a million goods at 400 sites); those on the
+ * needs' reach are made again the same way in need-score.migration.ts.
  *
- * A site holds hundreds of goods of one class at one point, and many needs share a class,
- * a search point and a distance. A GiST page of such entries has nothing to be split on
- * but the class and the point, which are the same on both sides, and the pages filled
- * badly: the index on class and earth held 1.4 GB for 917,000 goods (five entries a page
- * where thirty fit), that on the needs' reach 148 MB for 75,000 needs, and one search
- * read 7,000 pages. With the good's or the need's id as the last key, a split of equal
- * entries splits them on it: 354 MB and 24 MB, and the same search reads 2,700 pages.
+ * A site holds hundreds of goods of one class at one point. A GiST page of such entries
+ * has nothing to be split on but the class and the point, which are the same on both
+ * sides, and the pages filled badly: the index on class and earth held 1.4 GB for
+ * 917,000 goods (five entries a page where thirty fit), and one search read 7,000 pages.
+ * With the good's id as the last key, a split of equal entries splits them on it:
+ * 354 MB, and the same search reads 2,700 pages.
  *
  * The index on class and earth also takes the search text as a key (`tsvector_ops`), so
  * that the words searched are checked inside the index: entries that do not match never
@@ -37,19 +37,5 @@ export class MatchingSearchTies extends Migration {
     this.addSql(
       `CREATE INDEX catalogue_good_earth ON catalogue_good USING gist (earth, good_id) WHERE listed`,
     );
-    const ranked = `seq, urgency, social_priority, registered_at,
-                    search_latitude, search_longitude, max_distance_km`;
-    this.addSql(`DROP INDEX need_open_aid_reach`);
-    this.addSql(`
-      CREATE INDEX need_open_aid_reach ON need
-        USING gist (iso_class, need_reach(search_latitude, search_longitude, max_distance_km), id)
-        INCLUDE (${ranked})
-        WHERE status = 'open' AND kind = 'medical-aid'`);
-    this.addSql(`DROP INDEX need_open_material_reach`);
-    this.addSql(`
-      CREATE INDEX need_open_material_reach ON need
-        USING gist (unit, need_reach(search_latitude, search_longitude, max_distance_km), id)
-        INCLUDE (${ranked})
-        WHERE status = 'open' AND kind = 'material'`);
   }
 }

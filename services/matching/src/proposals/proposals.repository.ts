@@ -239,11 +239,11 @@ export class ProposalsRepository {
   private best: string | undefined;
 
   /**
-   * Takes the good's line lock (`lockGoodLine`'s) for the rest of the transaction: the
-   * catalogue, a new need and a priority may all redraw one good's line, then
-   * chooses the `limit` open needs the good fits that `rank` (ranking.ts) puts first at
-   * `now`: the same score, ties to the first registered. Only the head of the line leaves
-   * the database, however many needs fit.
+   * The `limit` open needs the good fits that `rank` (ranking.ts) puts first at `now`:
+   * the same score, ties to the first registered. Only the head of the line leaves the
+   * database, however many needs fit. The good's line lock (`lockGoodLine`'s) is taken
+   * first and held for the rest of the transaction, since the catalogue, a new need and
+   * a priority may all redraw one good's line.
    */
   async lockAndChooseHead(
     em: EntityManager,
