@@ -259,9 +259,12 @@ describe(ProposalsService.name, () => {
       new Date(),
     ).slice(0, 20);
     expect(expected.map((r) => r.candidate.needId)).toEqual([...soon, ...routine.slice(1, 19)]);
-    expect((await lineOf(goodId)).map((p) => p.needId)).toEqual(
-      expected.map((r) => r.candidate.needId),
-    );
+    // Each place with the parts of its score as rank counts them: 10 days for the first
+    // routine need, a year for the others.
+    expect(
+      (await lineOf(goodId)).map((p) => ({ needId: p.needId, rank: p.rank, score: p.score })),
+    ).toEqual(expected.map((r) => ({ needId: r.candidate.needId, rank: r.rank, score: r.score })));
+    expect(expected[2]!.score.waiting).toEqual({ days: 365, points: 365 });
   });
 
   it("should draw one good's line at a time, the second from what the first committed", async () => {
@@ -278,7 +281,7 @@ describe(ProposalsService.name, () => {
     let holding!: () => void;
     const held = new Promise<void>((resolve) => (holding = resolve));
     const one = h.orm.em.fork().transactional(async (em) => {
-      await repository.lockAndChooseHead(em, goodId, new Date(), 20);
+      await repository.drawLine(em, goodId, new Date(), 20);
       await sql`
         INSERT INTO need (id, kind, status, beneficiary_ref, organisation_id, registered_by,
                           iso_class, constraints, urgency, search_latitude, search_longitude,
@@ -294,7 +297,7 @@ describe(ProposalsService.name, () => {
     // The other waits for the line, then reads it with the need just committed.
     const other = h.orm.em
       .fork()
-      .transactional((em) => repository.lockAndChooseHead(em, goodId, new Date(), 20));
+      .transactional((em) => repository.drawLine(em, goodId, new Date(), 20));
     try {
       await eventually(
         async () => {
@@ -312,7 +315,10 @@ describe(ProposalsService.name, () => {
       commit();
       await one;
     }
-    expect((await other).map((c) => c.need_id).sort()).toEqual([first.needId, added].sort());
+    expect(await other).toBe(2);
+    expect((await lineOf(goodId)).map((p) => p.needId).sort()).toEqual(
+      [first.needId, added].sort(),
+    );
   }, 30_000);
 
   it('should pass over better-scored needs the aid does not fit, and keep the best twenty that it fits', async () => {

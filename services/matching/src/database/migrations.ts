@@ -4,6 +4,7 @@ import { MatchingCatalogue } from './catalogue.migration.js';
 import { MatchingNeeds } from './needs.migration.js';
 import { MatchingNeedScore } from './need-score.migration.js';
 import { MatchingProposals } from './proposals.migration.js';
+import { MatchingReachByClass } from './reach-by-class.migration.js';
 import { MatchingReservations } from './reservations.migration.js';
 import { MatchingReservationSaga } from './saga.migration.js';
 import { MatchingSearchNearest } from './search-nearest.migration.js';
@@ -22,4 +23,5 @@ export const matchingMigrations: readonly NamedMigration[] = [
   { name: 'Matching20261202110000SearchNearest', class: MatchingSearchNearest },
   { name: 'Matching20261202120000SearchTies', class: MatchingSearchTies },
   { name: 'Matching20261202130000NeedScore', class: MatchingNeedScore },
+  { name: 'Matching20261203080000ReachByClass', class: MatchingReachByClass },
 ];

@@ -19,6 +19,7 @@ export interface CandidateRow {
   urgency: 'routine' | 'soon' | 'urgent';
   social_priority: number;
   registered_at: string;
+  registered_ms: string;
   beneficiary_ref: string | null;
   organisation_id: string | null;
   km: number;
@@ -86,36 +87,58 @@ const FITS = sql`
 
 /**
  * The open needs that may reach the good, found by the indexes on open needs alone (see
- * search-nearest.migration.ts): for an aid, the needs of its own class, then those of the
- * class above it (unless that is its own), for a lot those in its unit; of all these,
+ * reach-by-class.migration.ts): for an aid, the needs of its own class, then those of
+ * the class above it (unless that is its own), for a lot those in its unit; of all these,
  * only those whose reach holds the good's point. The branches never find the same need
  * twice. Only what ranks a need is read here; whether it fits is for FITS, whole, to say.
+ *
+ * A lot's needs are also sifted here by condition, deadline and material, from what the
+ * index holds: few of the needs in a unit want a lot's material, and none a lot worse
+ * than they asked, so that FITS would otherwise read hundreds of needs to find none.
+ * These are FITS's own conditions, asked early: leaving them out here would change the
+ * time a line takes, not the line. Needs `gf`, the good's material as words (GOOD_FAMILY).
  */
 const REACHING = sql`
   SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_ms FROM need n
    WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
      AND n.iso_class = g.iso_class
-     AND need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth
+     AND need_reach_in(n.iso_class, n.search_latitude, n.search_longitude, n.max_distance_km)
+         @> point_in(g.iso_class, g.earth)
   UNION ALL
   SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_ms FROM need n
    WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
      AND n.iso_class = left(g.iso_class, 5) AND n.iso_class <> g.iso_class
-     AND need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth
+     AND need_reach_in(n.iso_class, n.search_latitude, n.search_longitude, n.max_distance_km)
+         @> point_in(left(g.iso_class, 5), g.earth)
   UNION ALL
   SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_ms FROM need n
    WHERE g.kind = 'lot' AND n.status = 'open' AND n.kind = 'material'
      AND n.unit = g.unit
-     AND need_reach(n.search_latitude, n.search_longitude, n.max_distance_km) @> g.earth`;
+     AND need_reach_in(n.unit, n.search_latitude, n.search_longitude, n.max_distance_km)
+         @> point_in(g.unit, g.earth)
+     AND g.condition_grade <= n.min_condition_grade AND n.deadline > now()
+     AND gf.family @@ n.material_query`;
+
+/**
+ * The good's material as the words FITS compares, computed once per good: OFFSET 0 keeps
+ * PostgreSQL from writing it into REACHING, where it would be computed again for every
+ * need in reach.
+ */
+const GOOD_FAMILY = sql`
+  CROSS JOIN LATERAL (
+    SELECT to_tsvector('matching_french'::regconfig, coalesce(g.material_family, '')) AS family
+    OFFSET 0) gf`;
 
 const CANDIDATE = sql`
   n.id AS need_id, n.seq::text AS seq, n.kind, n.urgency, n.social_priority,
-  n.registered_at, n.beneficiary_ref, n.organisation_id, ${KM} AS km`;
+  n.registered_at, n.registered_ms, n.beneficiary_ref, n.organisation_id, ${KM} AS km`;
 
 /** Every open need the good fits. */
 function fitting(goodId: string): RawBuilder<CandidateRow> {
   return sql<CandidateRow>`
     SELECT ${CANDIDATE}
       FROM catalogue_good g
+      ${GOOD_FAMILY}
       CROSS JOIN LATERAL (${REACHING}) r
       JOIN need n ON n.id = r.id
      WHERE g.good_id = ${goodId} AND ${FITS}`;
@@ -139,6 +162,7 @@ function bestFitting(
   return sql<CandidateRow>`
     SELECT ${CANDIDATE}
       FROM catalogue_good g
+      ${GOOD_FAMILY}
       CROSS JOIN LATERAL (
         SELECT n.*, r.score FROM (
           SELECT n.id, n.seq, ${score} AS score FROM (${REACHING}) n
@@ -153,52 +177,76 @@ function bestFitting(
 }
 
 /**
- * The score `rank` (ranking.ts) gives a need at `nowMs`: waiting counted in whole days
- * from the millisecond of registration as JavaScript reads it, in double precision, as
- * JavaScript computes it, operation for operation, so that the same numbers come out
- * (registered_ms: need-score.migration.ts).
+ * The parts of the score `rank` (ranking.ts) gives a need `n` at `nowMs`: waiting counted
+ * in whole days from the millisecond of registration as JavaScript reads it, in double
+ * precision, as JavaScript computes it, operation for operation, so that the same numbers
+ * come out (registered_ms: need-score.migration.ts).
  */
-function scoreAt(nowMs: RawBuilder<unknown>): RawBuilder<unknown> {
+function scoreParts(nowMs: RawBuilder<unknown>) {
   const waitedMs = sql`(${nowMs} - n.registered_ms)`;
   const days = sql`least(${MAX_DAYS_COUNTED}::float8, greatest(0::float8, floor(${waitedMs} / 86400000)))`;
-  return sql`(CASE n.urgency ${sql.join(
+  const urgency = sql`CASE n.urgency ${sql.join(
     Object.entries(URGENCY_POINTS).map(
       ([level, points]) => sql`WHEN ${level} THEN ${points}::float8`,
     ),
     sql` `,
-  )} END + n.social_priority * ${POINTS_PER_PRIORITY}::float8 + ${days} * ${POINTS_PER_DAY_WAITED}::float8)`;
+  )} END`;
+  const priority = sql`n.social_priority * ${POINTS_PER_PRIORITY}::float8`;
+  const waiting = sql`${days} * ${POINTS_PER_DAY_WAITED}::float8`;
+  return { urgency, priority, days, waiting, total: sql`(${urgency} + ${priority} + ${waiting})` };
 }
 
 /**
- * The head of a good's line as a function of the database, made from `bestFitting`'s
- * very text and named by its hash. Sent as a statement, that query was planned anew at
- * every call: 1.6 ms of the 4 it took. A PL/pgSQL function keeps its plan for the
- * session; each connection of the pool plans it a few times, then keeps one for all
- * goods. The text changes with the code (a constant of the score, a constraint), and so
- * does the name: replicas of two versions each call their own.
+ * Drawing a good's line as a function of the database: its lock taken, the head of the
+ * line chosen by `bestFitting`, and the line written in the place of the old one, each
+ * place with the parts of its score (`Score`) and the distance to the metre, in one call.
+ * Sent as statements, the head's query was planned anew at every call (1.6 ms of the 4
+ * it took), and each of the three round trips had its own tail through the ORM. A
+ * PL/pgSQL function keeps its plans for the session: each connection of the pool plans
+ * them a few times, then keeps one for all goods.
  *
- * It takes the good's line lock first, in the same call (one round trip fewer, and each
- * costs its own tail through the ORM). The function is VOLATILE so that its query, run
- * after the lock, sees what committed before it was granted: a STABLE one would read
- * with the snapshot taken when the call began.
+ * It is made from the queries' very text and named by its hash: the text changes with the
+ * code (a constant of the score, a constraint), and so does the name, so that replicas of
+ * two versions each call their own. It is VOLATILE so that its queries, run after the
+ * lock, see what committed before it was granted: a STABLE one would read with the
+ * snapshot taken when the call began.
+ *
+ * The old line is deleted before the first place is written (the count of what was
+ * deleted is asked first), so that a need staying in line is written again over its own
+ * deleted row, never beside it.
  */
-function bestFittingFunction(em: EntityManager): { name: string; create: string } {
-  const body = inlined(
-    bestFitting(sql.raw('good'), scoreAt(sql.raw('now_ms')), sql.raw('lim')).compile(db(em)),
-  );
-  const name = `matching_best_fitting_${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
+function drawLineFunction(em: EntityManager): { name: string; create: string } {
+  const parts = scoreParts(sql.raw('now_ms'));
+  const writing = sql`
+    WITH head AS (${bestFitting(sql.raw('good'), parts.total, sql.raw('lim'))}),
+    gone AS (DELETE FROM proposal WHERE good_id = good RETURNING 1)
+    INSERT INTO proposal (good_id, need_id, rank, distance_km, score)
+    SELECT good, n.need_id, row_number() OVER (ORDER BY n.total DESC, n.seq::bigint),
+           floor(n.km * 1000 + 0.5) / 1000,
+           jsonb_build_object(
+             'total', n.total,
+             'urgency', jsonb_build_object('level', n.urgency, 'points', n.urgency_points),
+             'socialPriority', jsonb_build_object('value', n.social_priority, 'points', n.priority_points),
+             'waiting', jsonb_build_object('days', n.days, 'points', n.waiting_points))
+      FROM (SELECT n.*, ${parts.urgency} AS urgency_points, ${parts.priority} AS priority_points,
+                   ${parts.days} AS days, ${parts.waiting} AS waiting_points, ${parts.total} AS total
+              FROM head n) n
+     WHERE (SELECT count(*) FROM gone) >= 0`;
+  const body = inlined(writing.compile(db(em)));
+  const name = `matching_draw_line_${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
   return {
     name,
     create: `
       CREATE OR REPLACE FUNCTION ${name}(good uuid, now_ms float8, lim bigint, line_lock text)
-        RETURNS TABLE (need_id uuid, seq text, kind text, urgency text, social_priority integer,
-                       registered_at timestamptz, beneficiary_ref text, organisation_id uuid,
-                       km float8)
-        LANGUAGE plpgsql VOLATILE AS $fn$
+        RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
         #variable_conflict use_column
+        DECLARE
+          placed bigint;
         BEGIN
           PERFORM pg_advisory_xact_lock(hashtext(line_lock));
-          RETURN QUERY ${body};
+          ${body};
+          GET DIAGNOSTICS placed = ROW_COUNT;
+          RETURN placed;
         END $fn$`,
   };
 }
@@ -223,41 +271,35 @@ export class ProposalsRepository {
   }
 
   /**
-   * Makes the function `lockAndChooseHead` calls, once the migrations have run; again
-   * whenever a replica starts, under a lock, so that replicas starting together do not
-   * replace it at once.
+   * Makes the function `drawLine` calls, once the migrations have run; again whenever a
+   * replica starts, under a lock, so that replicas starting together do not replace it at
+   * once.
    */
   async prepare(em: EntityManager): Promise<void> {
-    const best = bestFittingFunction(em);
+    const draw = drawLineFunction(em);
     await em.transactional(async (tx) => {
       await lockFor(tx, 'functions');
-      await sql.raw(best.create).execute(db(tx));
+      await sql.raw(draw.create).execute(db(tx));
     });
-    this.best = best.name;
+    this.draw = draw.name;
   }
 
-  private best: string | undefined;
+  private draw: string | undefined;
 
   /**
-   * The `limit` open needs the good fits that `rank` (ranking.ts) puts first at `now`:
-   * the same score, ties to the first registered. Only the head of the line leaves the
-   * database, however many needs fit. The good's line lock (`lockGoodLine`'s) is taken
-   * first and held for the rest of the transaction, since the catalogue, a new need and
-   * a priority may all redraw one good's line.
+   * Draws the good's line at `now`, whole, in the caller's transaction: the `limit` open
+   * needs it fits that `rank` (ranking.ts) puts first, with the same score, ties to the
+   * first registered. Only the head of the line is read, however many needs fit. The
+   * good's line lock (`lockGoodLine`'s) is taken first and held for the rest of the
+   * transaction, since the catalogue, a new need and a priority may all redraw one good's
+   * line. Answers how many needs are in line.
    */
-  async lockAndChooseHead(
-    em: EntityManager,
-    goodId: string,
-    now: Date,
-    limit: number,
-  ): Promise<CandidateRow[]> {
-    if (this.best === undefined) throw new Error('ProposalsRepository.prepare() was not called');
-    const { rows } = await sql<CandidateRow>`
-      SELECT * FROM ${sql.id(this.best)}(${goodId}::uuid, ${now.getTime()}::float8,
-                                        ${limit}::bigint, ${lockName(goodLineLock(goodId))})`.execute(
-      db(em),
-    );
-    return rows;
+  async drawLine(em: EntityManager, goodId: string, now: Date, limit: number): Promise<number> {
+    if (this.draw === undefined) throw new Error('ProposalsRepository.prepare() was not called');
+    const { rows } = await sql<{ placed: string }>`
+      SELECT ${sql.id(this.draw)}(${goodId}::uuid, ${now.getTime()}::float8, ${limit}::bigint,
+                                  ${lockName(goodLineLock(goodId))}) AS placed`.execute(db(em));
+    return Number(rows[0]!.placed);
   }
 
   /** The listed goods a need fits, nearest first. */
@@ -280,37 +322,6 @@ export class ProposalsRepository {
       .orderBy('good_id')
       .execute();
     return rows.map((r) => r.good_id);
-  }
-
-  /**
-   * The good's line, whole: the old one deleted and the new one written in one statement
-   * (one round trip fewer inside the line's transaction). The count of what was deleted
-   * is asked before the first row is written, so the deletion always runs first, and a
-   * need staying in line is written again over its own deleted row, never beside it.
-   */
-  async replace(
-    em: EntityManager,
-    goodId: string,
-    line: readonly { needId: string; rank: number; distanceKm: number | null; score: Score }[],
-  ): Promise<void> {
-    if (line.length === 0) {
-      await db(em).deleteFrom('proposal').where('good_id', '=', goodId).execute();
-      return;
-    }
-    const rows = line.map((p) => ({
-      need_id: p.needId,
-      rank: p.rank,
-      distance_km: p.distanceKm,
-      score: p.score,
-    }));
-    await sql`
-      WITH gone AS (DELETE FROM proposal WHERE good_id = ${goodId} RETURNING 1)
-      INSERT INTO proposal (good_id, need_id, rank, distance_km, score)
-      SELECT ${goodId}::uuid, l.need_id, l.rank, l.distance_km, l.score
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-             AS l(need_id uuid, rank integer, distance_km double precision, score jsonb)
-       WHERE (SELECT count(*) FROM gone) >= 0
-       ORDER BY l.rank`.execute(db(em));
   }
 
   async line(em: EntityManager, goodId: string): Promise<ProposalRow[]> {

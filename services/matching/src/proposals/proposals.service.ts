@@ -12,7 +12,6 @@ import { actsForCluster } from '../common/actor.js';
 import { notFound } from '../common/errors.js';
 import { ReservationsRepository } from '../reservations/reservations.repository.js';
 import { ProposalsRepository } from './proposals.repository.js';
-import { rank } from './ranking.js';
 
 /** How many needs a good's line keeps: more would be offered it only after all these. */
 export const LINE_LENGTH = 20;
@@ -39,35 +38,11 @@ export class ProposalsService implements OnModuleInit {
     await this.proposals.prepare(this.orm.em.fork());
   }
 
-  /** Draws the goods' lines, in the caller's transaction. */
+  /** Draws the goods' lines, in the caller's transaction, one good after another by id. */
   async drawLines(em: EntityManager, goodIds: readonly string[]): Promise<void> {
     const now = new Date();
-    for (const goodId of [...new Set(goodIds)].sort()) {
-      // Under the good's line lock, only the head of the line, chosen by the database
-      // with rank's own score.
-      const candidates = await this.proposals.lockAndChooseHead(em, goodId, now, LINE_LENGTH);
-      const line = rank(
-        candidates.map((c) => ({
-          needId: c.need_id,
-          seq: BigInt(c.seq),
-          urgency: c.urgency,
-          socialPriority: c.social_priority,
-          registeredAt: new Date(c.registered_at),
-          km: c.km,
-        })),
-        now,
-      ).slice(0, LINE_LENGTH);
-      await this.proposals.replace(
-        em,
-        goodId,
-        line.map((r) => ({
-          needId: r.candidate.needId,
-          rank: r.rank,
-          distanceKm: Math.round(r.candidate.km * 1000) / 1000,
-          score: r.score,
-        })),
-      );
-    }
+    for (const goodId of [...new Set(goodIds)].sort())
+      await this.proposals.drawLine(em, goodId, now, LINE_LENGTH);
   }
 
   /** A need closed in the caller's transaction: the lines it was in, drawn without it. */

@@ -8,6 +8,11 @@ import type { Urgency } from '@boucle/contracts';
  * proposal so that staff can say to the person waiting why they stand where they stand.
  * The weights make a step of urgency outweigh the highest social priority and a year of
  * waiting together, and a step of priority a hundred days of waiting.
+ *
+ * Lines are drawn in the database, with these very constants (proposals.repository.ts,
+ * scoreParts): reading a few thousand needs out to rank them here would cost more than
+ * the rest of the line. `rank` is what the database is held to, by the tests and by the
+ * bench, place for place and point for point.
  */
 
 export const URGENCY_POINTS: Readonly<Record<Urgency, number>> = {
