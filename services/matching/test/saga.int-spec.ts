@@ -926,6 +926,41 @@ describe('reservation saga', () => {
       );
     });
 
+    it('should end the waiting of those whose aid was quarantined while nobody held it, and not put back the one asked again', async () => {
+      const iso = nextClass();
+      const goodId = await listedAid(iso);
+      const holder = await aidNeed(iso, 'Paul Martin');
+      const { reservationId, request, holdId } = await reserveAndHold(goodId, holder.needId);
+      await statusOf(reservationId, 'held');
+      await availableIs(goodId, '0');
+      const first = await reserveOrWait(goodId, (await aidNeed(iso, 'Anne')).needId);
+      const second = await reserveOrWait(goodId, (await aidNeed(iso, 'Luc')).needId);
+      await release(request, holdId, 'expired');
+      await statusOf(first.reservationId, 'requested');
+
+      // Before inventory hears of that request, a defect is found: no hold to let go, so no
+      // release says the aid has left.
+      await h.inventory.publish(
+        h.inventory.moved(goodId, 'item', '1', at('available'), at('quarantined')),
+      );
+      await expect(statusOf(second.reservationId, 'expired')).resolves.toMatchObject({
+        endReason: 'good-gone',
+        waitingPosition: null,
+      });
+      await h.inventory.emit(InventoryHoldRejectedV1, {
+        reservationId: first.reservationId,
+        goodId,
+        reason: 'invalid-transition',
+        message: 'the aid is quarantined',
+      });
+
+      await eventually(async () =>
+        expect(['rejected', 'timed-out']).toContain(
+          (await reservation(h.coordinator, first.reservationId)).status,
+        ),
+      );
+    });
+
     it('should ask for an aid back once for those waiting, when its listing comes before its release', async () => {
       const iso = nextClass();
       const goodId = await listedAid(iso);

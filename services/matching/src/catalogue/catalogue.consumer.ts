@@ -13,6 +13,7 @@ import { OnEvent } from '@boucle/messaging';
 import { ProposalsService } from '../proposals/proposals.service.js';
 import { NextInLine } from '../reservations/next-in-line.js';
 import { CatalogueService } from './catalogue.service.js';
+import { isCatalogueKind, leavesCirculation } from './holdable.js';
 
 /*
  * Catalogue transactions lock several goods' rows; small batches keep two of them from
@@ -49,6 +50,11 @@ export class CatalogueConsumer {
     await this.proposals.drawLines(em, listed);
     // A hold that ended gives its stock back: if a reservation owes it, the next need gets it.
     await this.nextInLine.offer(em, listed);
+    // Gone without a hold to let go (quarantined while on offer, a lot diverted): the
+    // release that ends the waiting otherwise never comes.
+    const { kind, to, goodId } = event.data;
+    if (to && isCatalogueKind(kind) && leavesCirculation(kind, to.state))
+      await this.nextInLine.leftForGood(em, goodId);
   }
 
   @OnEvent(InventoryItemAvailableV1, { consumer: 'matching.catalogue-items', batchSize: BATCH })

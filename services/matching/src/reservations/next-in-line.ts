@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from '@boucle/database';
 import { SYSTEM_ACTOR } from '../common/actor.js';
+import { ReservationEnds } from './reservation-ends.js';
 import { ReservationsRepository } from './reservations.repository.js';
 import { CapReached, Reserving } from './reserving.js';
 
@@ -20,7 +21,26 @@ export class NextInLine {
   constructor(
     private readonly reservations: ReservationsRepository,
     private readonly reserving: Reserving,
+    private readonly ends: ReservationEnds,
   ) {}
+
+  /**
+   * The good left circulation for good (handed over, quarantined, scrapped or lost, its
+   * offer withdrawn or diverted), whoever held it or none: those waiting for it wait no
+   * more, and one asked again from its list meanwhile has no place to go back to when
+   * inventory refuses it.
+   */
+  async leftForGood(em: EntityManager, goodId: string): Promise<void> {
+    await this.reservations.lockLine(em, goodId);
+    const waiting = await this.reservations.waitingFor(em, goodId);
+    for (const row of waiting)
+      await this.ends.moved(em, row, { status: 'expired', end_reason: 'good-gone' }, SYSTEM_ACTOR);
+    await this.reservations.offTheList(em, goodId);
+    if (waiting.length > 0)
+      this.logger.log(
+        `good ${goodId} left for good: ${waiting.length} waiting reservation(s) ended`,
+      );
+  }
 
   async offer(em: EntityManager, goodIds: readonly string[]): Promise<void> {
     for (const goodId of [...new Set(goodIds)].sort()) await this.offerOne(em, goodId);

@@ -349,7 +349,7 @@ export class ReservationsService {
     release: EventData<typeof InventoryHoldReleasedV1>,
   ): Promise<void> {
     // Whoever held it (a reservation here, or an operator in inventory directly).
-    if (GOOD_LEAVES.has(release.reason)) await this.goodLeft(em, release.goodId);
+    if (GOOD_LEAVES.has(release.reason)) await this.nextInLine.leftForGood(em, release.goodId);
     if (release.reservationId === null) return;
     const row = await this.reservations.load(em, release.reservationId, true);
     if (!row) return;
@@ -382,7 +382,7 @@ export class ReservationsService {
   ): Promise<void> {
     // An aid handed over to anyone has left; what is left of a lot may still be taken.
     if ((await this.reservations.goodOnOffer(em, handOver.goodId))?.kind === 'item')
-      await this.goodLeft(em, handOver.goodId);
+      await this.nextInLine.leftForGood(em, handOver.goodId);
     if (handOver.reservationId === null) return;
     const row = await this.reservations.load(em, handOver.reservationId, true);
     if (!row || row.status === 'handed-over') return;
@@ -407,23 +407,6 @@ export class ReservationsService {
     );
     await this.ends.endForNeed(em, need.id, SYSTEM_ACTOR);
     await this.proposals.redrawClosed(em, need.id);
-  }
-
-  /**
-   * The good left circulation for good (handed over, quarantined for a recall or a defect,
-   * its offer withdrawn): those waiting for it wait no more, and one asked again from its
-   * list meanwhile has no place to go back to when inventory refuses it.
-   */
-  private async goodLeft(em: EntityManager, goodId: string): Promise<void> {
-    await this.reservations.lockLine(em, goodId);
-    const waiting = await this.reservations.waitingFor(em, goodId);
-    for (const row of waiting)
-      await this.ends.moved(em, row, { status: 'expired', end_reason: 'good-gone' }, SYSTEM_ACTOR);
-    await this.reservations.offTheList(em, goodId);
-    if (waiting.length > 0)
-      this.logger.log(
-        `good ${goodId} left for good: ${waiting.length} waiting reservation(s) ended`,
-      );
   }
 
   /**
