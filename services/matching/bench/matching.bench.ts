@@ -460,6 +460,13 @@ try {
   }
 
   if (process.env['BENCH_VERBOSE']) {
+    const slowestLines = timings.line
+      .flat()
+      .map((ms, i) => ({ ms, goodId: goodIds[WARM_UP + i]! }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 8);
+    for (const { ms, goodId } of slowestLines)
+      console.error(`${round(ms, 1)} ms line of ${goodId}`);
     const slowest = timings.search
       .flat()
       .map((ms, i) => ({ ms, query: queries[WARM_UP + i]! }))

@@ -112,6 +112,8 @@ export interface NeedTable {
   registered_at: Generated<Timestamp>;
   /** registered_at in whole milliseconds since 1970, as the score counts waiting. */
   registered_ms: Computed<string>;
+  /** The material's words as a text-search query (reach-by-class.migration.ts). */
+  material_query: Computed<string | null>;
   closed_at: Timestamp | null;
 }
 

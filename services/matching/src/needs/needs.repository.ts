@@ -28,6 +28,7 @@ export type NewNeed = Omit<
   | 'social_priority'
   | 'registered_at'
   | 'registered_ms'
+  | 'material_query'
   | 'closed_at'
   | 'constraints'
 > & { constraints: Record<string, unknown> };
