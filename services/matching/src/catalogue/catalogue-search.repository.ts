@@ -141,7 +141,10 @@ export class CatalogueSearchRepository {
     let seek: RawBuilder<unknown> | undefined;
     switch (sort) {
       case 'relevance':
-        order = sql`${rank} DESC, g.good_id`;
+        // By the output column, not the expression again: the query's text is a parameter
+        // each time it is written, so PostgreSQL would take two writings of the rank for
+        // two expressions and compute both, for each of up to 2,000 candidates.
+        order = sql`rank DESC, g.good_id`;
         if (after)
           seek = sql`(${rank} < ${after.key}::float8 OR (${rank} = ${after.key}::float8 AND g.good_id > ${after.id}::uuid))`;
         break;
