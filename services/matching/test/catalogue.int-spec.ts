@@ -309,9 +309,9 @@ describe(CatalogueService.name, () => {
           RETURNING good_id, model <> 'Action' AS strong`.execute(h.orm.em.fork().getKysely());
         return rows;
       };
-      const here = await stock(PLACES.amiens, 1_500, 5);
+      const here = await stock(PLACES.amiens, (RELEVANCE_CANDIDATES * 3) / 4, 5);
       // The candidates end within this site: all of it is taken, its best too.
-      const edge = await stock(PLACES.longueau, RELEVANCE_CANDIDATES - 1_000, 10);
+      const edge = await stock(PLACES.longueau, RELEVANCE_CANDIDATES / 2, 10);
       const beyond = await stock(PLACES.abbeville, 100, 10);
       expect(here.length + edge.length).toBeGreaterThan(RELEVANCE_CANDIDATES);
 

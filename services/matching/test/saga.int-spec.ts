@@ -961,6 +961,59 @@ describe('reservation saga', () => {
       );
     });
 
+    it('should end the waiting of those who ask more of a lot than can still come back, when part of it is diverted', async () => {
+      const family = `tomettes ${randomUUID().slice(0, 6).replace(/\d/g, 'q')}`;
+      const lot = await h.inventory.lot(village, { materialFamily: family, quantity: '30' });
+      await availableIs(lot, '30');
+      const firmAsking = async (quantity: string, waitIfTaken: boolean) => {
+        const firm = h.member().firm;
+        const { needId } = await register(firm, {
+          ...materialNeed(),
+          materialFamily: family,
+          quantity,
+        });
+        return h.rpc.request(MatchingRpc.requestReservation, {
+          actor: firm,
+          goodId: lot,
+          needId,
+          quantity,
+          waitIfTaken,
+        });
+      };
+      const holder = await firmAsking('25', false);
+      const request = await requestSent(holder.reservationId);
+      const holdId = await hold(request, 'lot', 'm2');
+      await statusOf(holder.reservationId, 'confirmed');
+      await availableIs(lot, '5');
+      const modest = await firmAsking('10', true);
+      const greedy = await firmAsking('28', true);
+      expect([modest.status, greedy.status]).toEqual(['waiting', 'waiting']);
+
+      // The 5 m² still on offer go to recycling: 25 m² held may still come back.
+      await h.inventory.publish(
+        h.inventory.moved(lot, 'lot', '5', at('offered'), at('diverted'), 'm2'),
+      );
+      await expect(statusOf(greedy.reservationId, 'expired')).resolves.toMatchObject({
+        endReason: 'good-gone',
+      });
+      await expect(reservation(h.coordinator, modest.reservationId)).resolves.toMatchObject({
+        status: 'waiting',
+        waitingPosition: 1,
+      });
+
+      // The hold runs out: what it held is asked for the one still waiting.
+      await h.inventory.publish(
+        h.inventory.envelope(InventoryHoldReleasedV1, {
+          holdId,
+          goodId: lot,
+          reason: 'expired',
+          reservationId: holder.reservationId,
+        }),
+        h.inventory.moved(lot, 'lot', '25', at('held'), at('offered'), 'm2'),
+      );
+      await statusOf(modest.reservationId, 'requested');
+    });
+
     it('should ask for an aid back once for those waiting, when its listing comes before its release', async () => {
       const iso = nextClass();
       const goodId = await listedAid(iso);

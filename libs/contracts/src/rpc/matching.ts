@@ -149,7 +149,7 @@ export const SearchCatalogueResultV1 = z.object({
   nextCursor: z.string().nullable(),
   /**
    * True when, sorted by relevance within a distance, only the matches nearest the point
-   * were ranked (the 2,000 nearest, with any as near as the last): others lie farther
+   * were ranked (the 1,000 nearest, with any as near as the last): others lie farther
    * within the distance, and a narrower search, or one by distance, reaches them.
    */
   nearestOnly: z.boolean(),

@@ -25,17 +25,21 @@ export class NextInLine {
   ) {}
 
   /**
-   * The good left circulation for good (handed over, quarantined, scrapped or lost, its
-   * offer withdrawn or diverted), whoever held it or none: those waiting for it wait no
-   * more, and one asked again from its list meanwhile has no place to go back to when
-   * inventory refuses it.
+   * Some of the good left circulation for good (handed over, quarantined, scrapped or
+   * lost, part of a lot's offer withdrawn or diverted), whoever held it or none: those
+   * waiting for more than may still be offered (all of them, for an aid) wait no more, and
+   * one asked again from the list meanwhile has no place to go back to when inventory
+   * refuses it. `releasing` is the hold let go with it, if any: it does not come back.
    */
-  async leftForGood(em: EntityManager, goodId: string): Promise<void> {
+  async leftForGood(em: EntityManager, goodId: string, releasing?: string): Promise<void> {
     await this.reservations.lockLine(em, goodId);
-    const waiting = await this.reservations.waitingFor(em, goodId);
+    const left = await this.reservations.inCirculation(em, goodId, releasing);
+    const waiting = (await this.reservations.waitingFor(em, goodId)).filter(
+      (row) => Number(row.quantity) > left,
+    );
     for (const row of waiting)
       await this.ends.moved(em, row, { status: 'expired', end_reason: 'good-gone' }, SYSTEM_ACTOR);
-    await this.reservations.offTheList(em, goodId);
+    await this.reservations.offTheList(em, goodId, left);
     if (waiting.length > 0)
       this.logger.log(
         `good ${goodId} left for good: ${waiting.length} waiting reservation(s) ended`,

@@ -290,14 +290,35 @@ export class ReservationsRepository {
       .execute();
   }
 
-  /** The good left: those asked again from its waiting list have no place to go back to. */
-  async offTheList(em: EntityManager, goodId: string): Promise<void> {
+  /**
+   * What of a lot may still be offered: what the catalogue counts on offer, and what
+   * matching's reservations hold of it (but the hold being let go), which comes back if
+   * they end. A hold an operator placed in inventory directly is not known here. An aid is
+   * one: once some of it left, none is (the catalogue may not have counted its hold yet).
+   */
+  async inCirculation(em: EntityManager, goodId: string, exceptHold?: string): Promise<number> {
+    const { rows } = await sql<{ quantity: string }>`
+      SELECT (g.available_quantity
+            + coalesce((SELECT sum(r.quantity) FROM reservation r
+                         WHERE r.good_id = g.good_id AND r.status IN ('held', 'confirmed')
+                           AND r.hold_id IS DISTINCT FROM ${exceptHold ?? null}::uuid), 0))::text AS quantity
+        FROM catalogue_good g
+       WHERE g.good_id = ${goodId} AND g.kind = 'lot'`.execute(db(em));
+    return Number(rows[0]?.quantity ?? 0);
+  }
+
+  /**
+   * The good left, or too much of it for some: those asked again from its waiting list for
+   * more than `left` have no place to go back to.
+   */
+  async offTheList(em: EntityManager, goodId: string, left: number): Promise<void> {
     await db(em)
       .updateTable('reservation')
       .set({ wait_if_taken: false, updated_at: sql<string>`clock_timestamp()` })
       .where('good_id', '=', goodId)
       .where('status', '=', 'requested')
       .where('wait_if_taken', '=', true)
+      .where('quantity', '>', String(left))
       .execute();
   }
 

@@ -349,7 +349,8 @@ export class ReservationsService {
     release: EventData<typeof InventoryHoldReleasedV1>,
   ): Promise<void> {
     // Whoever held it (a reservation here, or an operator in inventory directly).
-    if (GOOD_LEAVES.has(release.reason)) await this.nextInLine.leftForGood(em, release.goodId);
+    if (GOOD_LEAVES.has(release.reason))
+      await this.nextInLine.leftForGood(em, release.goodId, release.holdId);
     if (release.reservationId === null) return;
     const row = await this.reservations.load(em, release.reservationId, true);
     if (!row) return;
@@ -380,9 +381,9 @@ export class ReservationsService {
     em: EntityManager,
     handOver: EventData<typeof InventoryHoldHandedOverV1>,
   ): Promise<void> {
-    // An aid handed over to anyone has left; what is left of a lot may still be taken.
-    if ((await this.reservations.goodOnOffer(em, handOver.goodId))?.kind === 'item')
-      await this.nextInLine.leftForGood(em, handOver.goodId);
+    // An aid handed over to anyone has left; what is left of a lot may still be taken, by
+    // those who wait for no more than that.
+    await this.nextInLine.leftForGood(em, handOver.goodId, handOver.holdId);
     if (handOver.reservationId === null) return;
     const row = await this.reservations.load(em, handOver.reservationId, true);
     if (!row || row.status === 'handed-over') return;
