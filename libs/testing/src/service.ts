@@ -6,6 +6,7 @@ import { testIdentityKeys } from './identity.js';
 import { connectTestNats } from './nats.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { uniqueId } from './unique.js';
+import { eventually } from './eventually.js';
 
 /** What a service under test is started with, and what it leaves behind to clean up. */
 export interface TestServiceEnvironment {
@@ -86,4 +87,21 @@ export async function removeTestTraces(prefix: string, queuePrefixes: string[]):
   } finally {
     await redis.quit();
   }
+}
+
+/**
+ * A started service's readiness report, once `/health/ready` answers 200: its consumers
+ * start pulling just after it listens, sooner or later on a busy machine. Past the
+ * deadline, fails with the last status and report.
+ */
+export async function readyReport(baseUrl: string): Promise<unknown> {
+  return eventually(async () => {
+    const response = await fetch(`${baseUrl}/health/ready`);
+    const report: unknown = await response.json();
+    if (response.status !== 200)
+      throw new Error(
+        `${baseUrl}/health/ready answered ${response.status}: ${JSON.stringify(report)}`,
+      );
+    return report;
+  });
 }

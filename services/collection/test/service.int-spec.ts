@@ -1,4 +1,4 @@
-import { eventually } from '@boucle/testing';
+import { readyReport } from '@boucle/testing';
 import { startCollection, type CollectionHarness } from './harness.js';
 
 describe('collection service', () => {
@@ -19,16 +19,9 @@ describe('collection service', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
 
     expect(live.status).toBe(200);
-    // Its consumer starts pulling just after it listens, sooner or later on a busy machine.
-    await eventually(async () => {
-      const ready = await fetch(`${base}/health/ready`);
-      expect({ status: ready.status, body: await ready.json() }).toMatchObject({
-        status: 200,
-        body: {
-          status: 'ok',
-          info: { postgresql: { status: 'up' }, nats: { status: 'up' }, redis: { status: 'up' } },
-        },
-      });
+    expect(await readyReport(base)).toMatchObject({
+      status: 'ok',
+      info: { postgresql: { status: 'up' }, nats: { status: 'up' }, redis: { status: 'up' } },
     });
     for (const queue of ['collection-planning', 'collection-points', 'collection-followups'])
       expect(metrics).toContain(`queue="${queue}"`);

@@ -1,4 +1,4 @@
-import { eventually } from '@boucle/testing';
+import { readyReport } from '@boucle/testing';
 import { loadMatchingConfig } from '../src/config/matching.config.js';
 import { startMatching, type MatchingHarness } from './harness.js';
 
@@ -20,16 +20,9 @@ describe('matching service', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
 
     expect(live.status).toBe(200);
-    // Its consumers start pulling just after it listens, sooner or later on a busy machine.
-    await eventually(async () => {
-      const ready = await fetch(`${base}/health/ready`);
-      expect({ status: ready.status, body: await ready.json() }).toMatchObject({
-        status: 200,
-        body: {
-          status: 'ok',
-          info: { postgresql: { status: 'up' }, nats: { status: 'up' }, redis: { status: 'up' } },
-        },
-      });
+    expect(await readyReport(base)).toMatchObject({
+      status: 'ok',
+      info: { postgresql: { status: 'up' }, nats: { status: 'up' }, redis: { status: 'up' } },
     });
     expect(metrics).toContain('service="matching"');
   });
