@@ -5,6 +5,11 @@ export const OUTBOX_TABLE = 'messaging_outbox';
 export const INBOX_TABLE = 'messaging_inbox';
 /** The relay LISTENs here; a statement-level trigger NOTIFYs once per insert statement. */
 export const OUTBOX_CHANNEL = 'messaging_outbox_pending';
+/**
+ * Set to 'on' for the rest of a transaction whose commit wakes a relay of its own process
+ * (outbox/local-wake.ts): its outbox rows then send no NOTIFY.
+ */
+export const OUTBOX_LOCAL_WAKE_SETTING = 'boucle.outbox_woken_locally';
 /** The last version handed out per aggregate: its row lock orders the events of one aggregate. */
 export const AGGREGATE_VERSION_TABLE = 'messaging_aggregate_version';
 /** Per consumer that keeps the latest state: the newest version applied per aggregate. */
@@ -126,9 +131,38 @@ class MessagingCommandLog extends Migration {
   }
 }
 
+/**
+ * An outbox row's NOTIFY only where no relay of the writing process is woken at its commit.
+ * Every transaction that notifies takes, at its commit, a lock that PostgreSQL holds until
+ * the commit is flushed: commands recording events committed one at a time, each with its
+ * own WAL flush. Writers without a relay of their own (a tool, an operator) still notify.
+ */
+class MessagingLocalWake extends Migration {
+  override up(): void {
+    this.addSql(`
+      CREATE OR REPLACE FUNCTION ${OUTBOX_TABLE}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF current_setting('${OUTBOX_LOCAL_WAKE_SETTING}', true) IS DISTINCT FROM 'on' THEN
+          PERFORM pg_notify('${OUTBOX_CHANNEL}', '');
+        END IF;
+        RETURN NULL;
+      END $$`);
+  }
+
+  override down(): void {
+    this.addSql(`
+      CREATE OR REPLACE FUNCTION ${OUTBOX_TABLE}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('${OUTBOX_CHANNEL}', '');
+        RETURN NULL;
+      END $$`);
+  }
+}
+
 /** Every service lists these first among its migrations. */
 export const messagingMigrations: readonly NamedMigration[] = [
   { name: 'Messaging20261123000000OutboxInbox', class: MessagingOutboxInbox },
   { name: 'Messaging20261123100000AggregateOrder', class: MessagingAggregateOrder },
   { name: 'Messaging20261201000000CommandLog', class: MessagingCommandLog },
+  { name: 'Messaging20261203000000LocalWake', class: MessagingLocalWake },
 ];

@@ -22,6 +22,7 @@ import {
   OutboxRelay,
   recordEvent,
   type ConsumerRunnerOptions,
+  inTransaction,
   type GroupCommit,
   type OutboxRelayOptions,
 } from '../src/index.js';
@@ -129,6 +130,7 @@ export async function createBackbone(natsUrl?: string): Promise<Backbone> {
         databaseUrl: db.url,
         js,
         naming,
+        orm,
         pollIntervalMs: 200,
         retryBaseMs: 50,
         retryMaxMs: 500,
@@ -190,7 +192,7 @@ export async function weighParcel(
     );
     return event.id;
   };
-  return groups ? groups.run(work) : orm.em.fork().transactional(work);
+  return groups ? groups.run(work) : inTransaction(orm, work);
 }
 
 /** Commits `count` changes, `parallel` transactions at a time. */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { EntityManager } from '@boucle/database';
 import {
   ensureProducerStream,
+  OUTBOX_CHANNEL,
   OutboxRelay,
   OutsideTransactionError,
   recordEvent,
@@ -42,9 +43,10 @@ describe(OutboxRelay.name, () => {
       expect(await streamCount(backbone.jsm, stream)).toBe(500);
     });
 
-    it('should be woken by NOTIFY on commit rather than waiting for its timed poll', async () => {
+    it('should be woken by NOTIFY on commit rather than waiting for its timed poll, for rows another process wrote', async () => {
       await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
-      const sut = backbone.relay({ pollIntervalMs: 600_000 });
+      // Not told of this process's ORM: the commits here are another process's to it.
+      const sut = backbone.relay({ pollIntervalMs: 600_000, orm: undefined });
       await sut.start();
       await sut.drain();
 
@@ -54,6 +56,45 @@ describe(OutboxRelay.name, () => {
       await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0), {
         timeoutMs: 10_000,
       });
+    });
+
+    it('should be woken by a commit of its own process without any NOTIFY, and notify for a transaction that cannot wake it', async () => {
+      await ensureProducerStream(backbone.jsm, backbone.naming, 'inventory');
+      const notifications: string[] = [];
+      const listener = new pg.Client({ connectionString: backbone.db.url });
+      await listener.connect();
+      listener.on('notification', (n) => notifications.push(n.channel));
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      try {
+        const sut = backbone.relay({ pollIntervalMs: 600_000 });
+        await sut.start();
+        await sut.drain();
+
+        await weighParcels(backbone.orm, 10);
+
+        await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0), {
+          timeoutMs: 10_000,
+        });
+        // A transaction not begun by this library's paths: nothing here wakes the relay at its
+        // commit, so its row notifies, as any other writer's would.
+        await backbone.orm.em
+          .fork()
+          .transactional((em) =>
+            recordEvent(
+              em,
+              ParcelWeighedV1,
+              { parcelId: '7f0c8f5e-1b7a-4c55-9d0e-2b4f7f0e9a11', seq: 1, kg: 2 },
+              { actor },
+            ),
+          );
+        await eventually(async () => expect(await pendingOutbox(backbone.orm)).toBe(0), {
+          timeoutMs: 10_000,
+        });
+        expect(notifications).toEqual([OUTBOX_CHANNEL]);
+        expect(await streamCount(backbone.jsm, stream)).toBe(11);
+      } finally {
+        await listener.end();
+      }
     });
 
     it('should publish rows committed out of id order (the lower id committing last)', async () => {

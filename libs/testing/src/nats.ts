@@ -14,6 +14,8 @@ export async function connectTestNats(url = testEnvironment().natsUrl): Promise<
     maxReconnectAttempts: -1,
     reconnectTimeWait: 100,
     name: 'boucle-test',
+    // As services connect (serviceConnectOptions): no stack captured per request.
+    noAsyncTraces: true,
   });
 }
 

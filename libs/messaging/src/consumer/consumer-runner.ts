@@ -19,6 +19,7 @@ import { AGGREGATE_APPLIED_TABLE, INBOX_TABLE } from '../migrations.js';
 import type { Naming } from '../naming.js';
 import { HandlerTimeoutError, isAbortedTransaction, isTransientError } from './transient-errors.js';
 import { validateEvent } from './validate-event.js';
+import { committing } from '../outbox/local-wake.js';
 
 export type EventHandlerFn<TDef extends EventDefinition> = (
   event: EventEnvelope<z.output<TDef['schema']>>,
@@ -444,38 +445,40 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
 
   /** One transaction for the events; `blame` names the event whose handler is running. */
   private async apply(ready: Received<TDef>[], blame: { id?: string }): Promise<void> {
-    await this.options.orm.em.fork().transactional(async (tx) => {
-      const fresh = await this.recordInInbox(
-        tx,
-        ready.map((r) => r.envelope.id),
-      );
-      let handled = 0;
-      for (const { envelope } of ready) {
-        // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
-        // PostgreSQL answers uuids in lower case, whatever case the producer wrote.
-        if (!fresh.delete(envelope.id.toLowerCase())) continue;
-        if (this.options.latestWins && envelope.aggregate) {
-          if (!(await this.advanceAggregate(tx, envelope.aggregate))) continue;
+    await committing(() =>
+      this.options.orm.em.fork().transactional(async (tx) => {
+        const fresh = await this.recordInInbox(
+          tx,
+          ready.map((r) => r.envelope.id),
+        );
+        let handled = 0;
+        for (const { envelope } of ready) {
+          // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
+          // PostgreSQL answers uuids in lower case, whatever case the producer wrote.
+          if (!fresh.delete(envelope.id.toLowerCase())) continue;
+          if (this.options.latestWins && envelope.aggregate) {
+            if (!(await this.advanceAggregate(tx, envelope.aggregate))) continue;
+          }
+          const em = tx.fork({ keepTransactionContext: true, clear: true });
+          blame.id = envelope.id;
+          await this.withinTimeout(async () => {
+            // What the handler records carries this event's correlation and names it as cause.
+            await runInWorkContext(
+              {
+                correlationId: envelope.correlationId,
+                causationId: envelope.id,
+                inTransaction: true,
+              },
+              () => this.options.handler(envelope, em),
+            );
+            await em.flush();
+          });
+          blame.id = undefined;
+          handled++;
         }
-        const em = tx.fork({ keepTransactionContext: true, clear: true });
-        blame.id = envelope.id;
-        await this.withinTimeout(async () => {
-          // What the handler records carries this event's correlation and names it as cause.
-          await runInWorkContext(
-            {
-              correlationId: envelope.correlationId,
-              causationId: envelope.id,
-              inTransaction: true,
-            },
-            () => this.options.handler(envelope, em),
-          );
-          await em.flush();
-        });
-        blame.id = undefined;
-        handled++;
-      }
-      if (handled > 0) await this.assertNotAborted(tx);
-    });
+        if (handled > 0) await this.assertNotAborted(tx);
+      }),
+    );
   }
 
   /** Validation at the edge: poison, and messages that keep coming back unsettled, go to the dead letters. */

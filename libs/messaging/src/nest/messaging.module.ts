@@ -167,11 +167,15 @@ export class MessagingRuntime
   async onApplicationBootstrap(): Promise<void> {
     await ensureProducerStream(this.jsm, this.naming, this.options.producer, this.options.stream);
     await ensureDeadLetterStream(this.jsm, this.naming, this.options.stream);
+    // The service's own database, as DatabaseModule provides it.
+    const orm = this.moduleRef.get<MikroORM>(MikroORM as Type<MikroORM>, { strict: false });
     if (this.options.runRelay !== false) {
       this.relay = new OutboxRelay({
         databaseUrl: this.options.databaseUrl,
         js: this.js,
         naming: this.naming,
+        // The service records its events with it: its commits wake the relay directly.
+        orm,
         // A stuck row is an alert for whoever watches the logs, not one more retry notice.
         onError: (error) =>
           error instanceof StuckOutboxRowError
@@ -181,8 +185,6 @@ export class MessagingRuntime
       });
       await this.relay.start();
     }
-    // The service's own database, as DatabaseModule provides it.
-    const orm = this.moduleRef.get<MikroORM>(MikroORM as Type<MikroORM>, { strict: false });
     const handlers = this.discoverHandlers();
     for (const handler of handlers) {
       const runner = new ConsumerRunner({

@@ -3,7 +3,8 @@ import type { EntityManager } from '@boucle/database';
 import type { z } from 'zod';
 import type { Actor, EventDefinition, EventEnvelope } from '@boucle/contracts';
 import { currentWorkContext } from '../context/work-context.js';
-import { AGGREGATE_VERSION_TABLE, OUTBOX_TABLE } from '../migrations.js';
+import { AGGREGATE_VERSION_TABLE, OUTBOX_LOCAL_WAKE_SETTING, OUTBOX_TABLE } from '../migrations.js';
+import { wokenLocally } from './local-wake.js';
 
 /** Why an event happened: who did it and which request or event led to it. */
 export interface EventContext {
@@ -89,6 +90,8 @@ export async function recordEvent<TDef extends EventDefinition>(
   // One statement: the aggregate's next version and the outbox row. The upsert keeps the
   // aggregate's version row locked until this transaction ends, so two transactions about
   // one aggregate take their versions (and their outbox ids) in the order they commit.
+  // The setting tells the outbox's trigger whether a relay of this process is woken at the
+  // commit (local-wake.ts), or a NOTIFY must tell the relays.
   const [row] = await em.execute<{ aggregate_version: string }[]>(
     `WITH v AS (
        INSERT INTO ${AGGREGATE_VERSION_TABLE} AS a (aggregate, aggregate_id, version)
@@ -97,7 +100,7 @@ export async function recordEvent<TDef extends EventDefinition>(
        RETURNING version)
      INSERT INTO ${OUTBOX_TABLE} (event_id, subject, aggregate, aggregate_id, aggregate_version, payload)
      SELECT ?, ?, ?, ?, v.version, jsonb_set(?::jsonb, '{aggregate,version}', to_jsonb(v.version))
-       FROM v
+       FROM v, set_config('${OUTBOX_LOCAL_WAKE_SETTING}', ?, true)
      RETURNING aggregate_version`,
     [
       aggregate.type,
@@ -107,6 +110,7 @@ export async function recordEvent<TDef extends EventDefinition>(
       aggregate.type,
       aggregate.id,
       JSON.stringify(envelope),
+      wokenLocally(em) ? 'on' : 'off',
     ],
     'all',
   );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { COMMAND_LOG_TABLE } from '../migrations.js';
+import { committing } from '../outbox/local-wake.js';
 import {
   currentWorkContext,
   runInWorkContext,
@@ -154,7 +155,7 @@ export async function inTransaction<T>(
   };
   const command = context?.command;
   if (!command || command.recorded || command.done || !command.fingerprint) {
-    return orm.em.fork().transactional((em) => inside(() => work(em)));
+    return committing(() => orm.em.fork().transactional((em) => inside(() => work(em))));
   }
   const unit = async (em: EntityManager) => {
     await em.execute(
@@ -176,7 +177,7 @@ export async function inTransaction<T>(
           // Run again: the revision is found again, in the transaction that keeps it.
           if (context?.precondition) delete context.precondition.found;
         })
-      : await orm.em.fork().transactional(unit);
+      : await committing(() => orm.em.fork().transactional(unit));
   command.recorded = { response };
   return response;
 }

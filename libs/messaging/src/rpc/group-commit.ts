@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { outsideWork } from '../context/work-context.js';
+import { committing } from '../outbox/local-wake.js';
 
 export interface GroupCommitOptions {
   /** How many shared transactions may be open at once, each on a connection of its own. */
@@ -102,25 +103,27 @@ export class GroupCommit {
       while (queue.length > 0) {
         const group: Waiting[] = [];
         try {
-          await this.orm.em.fork().transactional(async (em) => {
-            const opened = performance.now();
-            while (
-              queue.length > 0 &&
-              group.length < this.maxCommands &&
-              (group.length === 0 || performance.now() - opened < this.maxOpenMs)
-            ) {
-              const waiting = queue.shift()!;
-              group.push(waiting);
-              try {
-                waiting.outcome = { ok: true, value: await em.transactional(waiting.unit) };
-              } catch (error) {
-                waiting.outcome = { ok: false, error };
+          await committing(() =>
+            this.orm.em.fork().transactional(async (em) => {
+              const opened = performance.now();
+              while (
+                queue.length > 0 &&
+                group.length < this.maxCommands &&
+                (group.length === 0 || performance.now() - opened < this.maxOpenMs)
+              ) {
+                const waiting = queue.shift()!;
+                group.push(waiting);
+                try {
+                  waiting.outcome = { ok: true, value: await em.transactional(waiting.unit) };
+                } catch (error) {
+                  waiting.outcome = { ok: false, error };
+                }
               }
-            }
-            // PostgreSQL answers COMMIT of a transaction left in error with a rollback, not
-            // an error: after a refusal, the transaction must be seen to be sound first.
-            if (group.some((waiting) => !waiting.outcome!.ok)) await em.execute('SELECT 1');
-          });
+              // PostgreSQL answers COMMIT of a transaction left in error with a rollback, not
+              // an error: after a refusal, the transaction must be seen to be sound first.
+              if (group.some((waiting) => !waiting.outcome!.ok)) await em.execute('SELECT 1');
+            }),
+          );
         } catch {
           // Nothing of the group was kept: each again, alone, as without grouping. A
           // transaction that could not even begin (the database away) takes the next one
@@ -153,7 +156,10 @@ export class GroupCommit {
   private async alone(waiting: Waiting): Promise<void> {
     waiting.reset?.();
     try {
-      waiting.settle({ ok: true, value: await this.orm.em.fork().transactional(waiting.unit) });
+      waiting.settle({
+        ok: true,
+        value: await committing(() => this.orm.em.fork().transactional(waiting.unit)),
+      });
     } catch (error) {
       waiting.settle({ ok: false, error });
     }
