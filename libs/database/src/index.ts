@@ -2,3 +2,4 @@ export * from './database.js';
 export { MikroORM, EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 export { Migration } from '@mikro-orm/migrations';
 export * from './database.module.js';
+export * from './orm-client.js';

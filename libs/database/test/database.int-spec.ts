@@ -2,8 +2,11 @@ import pg from 'pg';
 import { Migration } from '@mikro-orm/migrations';
 import { randomBytes } from 'node:crypto';
 import {
+  AbortedTransactionError,
   ensureDatabaseExists,
   openDatabase,
+  OrmClient,
+  type MikroORM,
   withDatabase,
   type NamedMigration,
 } from '../src/index.js';
@@ -103,5 +106,121 @@ describe(openDatabase.name, () => {
     await expect(ensureDatabaseExists(withDatabase(admin, 'bad"name'))).rejects.toThrow(
       /lowercase/,
     );
+  });
+});
+
+describe('a transaction whose statement failed and was caught', () => {
+  const name = `test_${uniqueId()}`;
+  const url = withDatabase(admin, name);
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await openDatabase({ url, entities: [], migrations });
+  });
+
+  afterAll(async () => {
+    await orm.close();
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  });
+
+  const sites = async () =>
+    (await orm.em.fork().execute<{ name: string }[]>('SELECT name FROM site ORDER BY name')).map(
+      (row) => row.name,
+    );
+
+  it('should fail at its COMMIT, which PostgreSQL answers with a rollback, and keep nothing of it', async () => {
+    const work = orm.em.fork().transactional(async (em) => {
+      await em.execute("INSERT INTO site (id, name) VALUES (gen_random_uuid(), 'Amiens')");
+      // A second row with the first's id: refused, and the refusal caught.
+      await em
+        .execute("INSERT INTO site (id, name) SELECT id, 'Calais' FROM site")
+        .catch(() => undefined);
+      return 'done';
+    });
+
+    await expect(work).rejects.toBeInstanceOf(AbortedTransactionError);
+    await expect(work).rejects.toMatchObject({ code: '25P02' });
+    expect(await sites()).toEqual([]);
+  });
+
+  it('should commit a sound transaction as ever, savepoints rolled back included', async () => {
+    await orm.em.fork().transactional(async (em) => {
+      await em.execute("INSERT INTO site (id, name) VALUES (gen_random_uuid(), 'Amiens')");
+      await em
+        .transactional((inner) =>
+          inner.execute("INSERT INTO site (id, name) SELECT id, 'Calais' FROM site"),
+        )
+        .catch(() => undefined);
+    });
+
+    expect(await sites()).toEqual(['Amiens']);
+  });
+});
+
+describe(OrmClient.name, () => {
+  const name = `test_${uniqueId()}`;
+  const url = withDatabase(admin, name);
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await openDatabase({ url, entities: [], migrations });
+  });
+
+  afterEach(async () => {
+    await orm.em.fork().execute('DELETE FROM site');
+  });
+
+  afterAll(async () => {
+    await orm.close();
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  });
+
+  const sites = async () =>
+    (await orm.em.fork().execute<{ name: string }[]>('SELECT name FROM site ORDER BY name')).map(
+      (row) => row.name,
+    );
+
+  it('should never run a transaction’s first statement when its BEGIN, sent with it, fails', async () => {
+    const client = new OrmClient({ connectionString: url });
+    await client.connect();
+    try {
+      // Answered at once: the BEGIN waits for the statement it will leave with.
+      await client.query('BEGIN ISOLATION LEVEL NONSENSE');
+      await expect(
+        client.query('INSERT INTO site (id, name) VALUES (gen_random_uuid(), $1)', ['Amiens']),
+      ).rejects.toThrow(/syntax error/);
+      expect(await client.query('SELECT 1 AS one')).toMatchObject({ rows: [{ one: 1 }] });
+    } finally {
+      await client.end();
+    }
+    expect(await sites()).toEqual([]);
+  });
+
+  it('should keep the first statement inside its transaction: unseen before the commit, undone by a rollback', async () => {
+    let seenInside: string[] = [];
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        await em.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', ['Amiens']);
+        seenInside = await sites();
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(seenInside).toEqual([]);
+    expect(await sites()).toEqual([]);
+
+    await orm.em.fork().transactional(async (em) => {
+      // Several statements without parameters, as a migration sends them: BEGIN goes first.
+      await em.execute(
+        "INSERT INTO site (id, name) VALUES (gen_random_uuid(), 'Calais'); INSERT INTO site (id, name) VALUES (gen_random_uuid(), 'Laon')",
+      );
+      await em.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', ['Amiens']);
+    });
+    expect(await sites()).toEqual(['Amiens', 'Calais', 'Laon']);
   });
 });

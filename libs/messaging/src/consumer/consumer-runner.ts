@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from '@boucle/database';
+import { AbortedTransactionError, type EntityManager, type MikroORM } from '@boucle/database';
 import { runInWorkContext } from '../context/work-context.js';
 import {
   AckPolicy,
@@ -445,13 +445,25 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
 
   /** One transaction for the events; `blame` names the event whose handler is running. */
   private async apply(ready: Received<TDef>[], blame: { id?: string }): Promise<void> {
+    try {
+      await this.applyIn(ready, blame);
+    } catch (error) {
+      // The COMMIT rolled back (orm-client.ts): a handler caught a database error and went on.
+      if (!(error instanceof AbortedTransactionError)) throw error;
+      throw new Error(
+        'the handler caught a database error and went on: its transaction was aborted and nothing was committed',
+        { cause: error },
+      );
+    }
+  }
+
+  private async applyIn(ready: Received<TDef>[], blame: { id?: string }): Promise<void> {
     await committing(() =>
       this.options.orm.em.fork().transactional(async (tx) => {
         const fresh = await this.recordInInbox(
           tx,
           ready.map((r) => r.envelope.id),
         );
-        let handled = 0;
         for (const { envelope } of ready) {
           // Already applied by an earlier delivery whose ack was lost, or twice in this batch.
           // PostgreSQL answers uuids in lower case, whatever case the producer wrote.
@@ -474,9 +486,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
             await em.flush();
           });
           blame.id = undefined;
-          handled++;
         }
-        if (handled > 0) await this.assertNotAborted(tx);
       }),
     );
   }
@@ -586,18 +596,6 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
       ]);
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async assertNotAborted(em: EntityManager): Promise<void> {
-    try {
-      await em.execute('SELECT 1');
-    } catch (error) {
-      if (!isAbortedTransaction(error)) throw error;
-      throw new Error(
-        'the handler caught a database error and went on: its transaction was aborted and nothing was committed',
-        { cause: error },
-      );
     }
   }
 

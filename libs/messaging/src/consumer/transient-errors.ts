@@ -65,10 +65,8 @@ export function isTransientError(error: unknown): boolean {
 }
 
 /**
- * PostgreSQL answers COMMIT of a transaction that hit an error with a silent
- * rollback: a handler that caught a database error and went on would be acked
- * with no effect. The runner asks the transaction one question before committing;
- * in an aborted transaction that question fails with this state.
+ * A statement, or the COMMIT (orm-client.ts in the database library), of a
+ * transaction that had already failed: whoever runs next in it is not to blame.
  */
 export function isAbortedTransaction(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 10; depth++) {

@@ -119,9 +119,8 @@ export class GroupCommit {
                   waiting.outcome = { ok: false, error };
                 }
               }
-              // PostgreSQL answers COMMIT of a transaction left in error with a rollback, not
-              // an error: after a refusal, the transaction must be seen to be sound first.
-              if (group.some((waiting) => !waiting.outcome!.ok)) await em.execute('SELECT 1');
+              // A command that left the transaction failed (it caught a statement's error and went
+              // on) makes the COMMIT throw (orm-client.ts): then each runs again alone.
             }),
           );
         } catch {
