@@ -120,7 +120,11 @@ async function main(): Promise<void> {
       });
     });
 
+    // How busy the producers' process is when saturated: its event loop (the producers'
+    // commands and the relay) or the database, whichever is the limit.
+    const busyBefore = performance.eventLoopUtilization();
     const saturated = await backbonePhase(backbone, committedAt, latencies);
+    const producersBusy = performance.eventLoopUtilization(busyBefore).utilization;
     const half = await backbonePhase(backbone, committedAt, latencies, saturated.throughput / 2);
     consumer.send('stop');
     await new Promise((resolve) => consumer.once('exit', resolve));
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
         `${fmt(half.p50, 1)} / ${fmt(half.p99, 1)} / ${fmt(half.max, 1)} ms`,
       ],
       ['ratio backbone / raw PostgreSQL', fmt(saturated.throughput / rawPg, 2)],
+      ["producers' and relay's event loop busy, saturated", `${fmt(producersBusy * 100)} %`],
       ['group commit lanes (GROUP_COMMIT_LANES)', LANES > 0 ? String(LANES) : 'off'],
     ];
     report(`messaging benchmark (${seconds} s per phase)`, rows, {
@@ -164,6 +169,7 @@ async function main(): Promise<void> {
       halfRateMaxMs: round(half.max),
       maxCommitToEffectMs: round(Math.max(saturated.max, half.max)),
       groupCommitLanes: LANES,
+      producerEventLoopUtilization: round(producersBusy, 2),
       ratio: round(saturated.throughput / rawPg, 3),
     });
   } finally {
