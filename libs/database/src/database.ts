@@ -3,7 +3,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
-import { forgetPendingBeginOnRelease, OrmClient } from './orm-client.js';
+import { forgetDeferredOnRelease, OrmClient } from './orm-client.js';
 
 export interface NamedMigration {
   /** Stable name recorded in the migrations table; never rename once applied. */
@@ -29,7 +29,7 @@ export function ormOptions(options: DatabaseOptions): Options {
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: options.poolSize ?? 16 },
     // BEGIN sent with the first statement, a COMMIT that rolled back thrown (orm-client.ts).
-    driverOptions: { Client: OrmClient, onPoolCreated: forgetPendingBeginOnRelease },
+    driverOptions: { Client: OrmClient, onPoolCreated: forgetDeferredOnRelease },
     migrations: {
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m.class })),
       transactional: true,

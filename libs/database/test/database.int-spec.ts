@@ -187,7 +187,8 @@ describe(OrmClient.name, () => {
     );
 
   it('should never run a transaction’s first statement when its BEGIN, sent with it, fails', async () => {
-    const client = new OrmClient({ connectionString: url });
+    // Typed as pg's own client: it answers as one.
+    const client: pg.Client = new OrmClient({ connectionString: url });
     await client.connect();
     try {
       // Answered at once: the BEGIN waits for the statement it will leave with.
@@ -196,6 +197,11 @@ describe(OrmClient.name, () => {
         client.query('INSERT INTO site (id, name) VALUES (gen_random_uuid(), $1)', ['Amiens']),
       ).rejects.toThrow(/syntax error/);
       expect(await client.query('SELECT 1 AS one')).toMatchObject({ rows: [{ one: 1 }] });
+      // The same for a savepoint, here where there is no transaction to take it in.
+      await client.query('SAVEPOINT early');
+      await expect(
+        client.query('INSERT INTO site (id, name) VALUES (gen_random_uuid(), $1)', ['Calais']),
+      ).rejects.toThrow(/SAVEPOINT can only be used in transaction blocks/);
     } finally {
       await client.end();
     }
@@ -222,5 +228,29 @@ describe(OrmClient.name, () => {
       await em.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', ['Amiens']);
     });
     expect(await sites()).toEqual(['Amiens', 'Calais', 'Laon']);
+  });
+
+  it('should undo a nested transaction alone, whether it wrote before failing or failed before writing', async () => {
+    await orm.em.fork().transactional(async (em) => {
+      await em.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', ['Amiens']);
+      await em
+        .transactional(async (inner) => {
+          await inner.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', [
+            'Lille',
+          ]);
+          throw new Error('refused after writing');
+        })
+        .catch(() => undefined);
+      await em
+        .transactional(() => Promise.reject(new Error('refused before writing')))
+        .catch(() => undefined);
+      // Nothing written: its savepoint is taken and released with the next statement.
+      await em.transactional(() => Promise.resolve());
+      await em.transactional((inner) =>
+        inner.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', ['Laon']),
+      );
+    });
+
+    expect(await sites()).toEqual(['Amiens', 'Laon']);
   });
 });
