@@ -34,12 +34,12 @@ export function bindLocalRelay(orm: MikroORM, wake: () => void): () => void {
 }
 
 /**
- * Runs a transaction (`run` begins and commits it) after whose commit the relays of
- * this process are woken, if it recorded events for them. Nested in another, it is
- * part of that one: the outermost commit is the one that counts.
+ * Runs a transaction of its own (`run` begins and commits it), after whose commit the
+ * relays of this process are woken if it recorded events for them. Every caller opens a
+ * new transaction here, never one inside another's: a scope found around it belongs to
+ * another transaction (a group commit's lane started from a handler) and is not its own.
  */
 export async function committing<T>(run: () => Promise<T>): Promise<T> {
-  if (scopes.getStore()) return run();
   const scope: CommitScope = {};
   const result = await scopes.run(scope, run);
   scope.wakes?.forEach((wake) => wake());
