@@ -3,7 +3,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
-import { forgetDeferredOnRelease, OrmClient } from './orm-client.js';
+import { OrmClient } from './orm-client.js';
 
 export interface NamedMigration {
   /** Stable name recorded in the migrations table; never rename once applied. */
@@ -28,8 +28,8 @@ export function ormOptions(options: DatabaseOptions): Options {
     // Entities are declared explicitly; never scan folders at run time.
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: options.poolSize ?? 16 },
-    // BEGIN sent with the first statement, a COMMIT that rolled back thrown (orm-client.ts).
-    driverOptions: { Client: OrmClient, onPoolCreated: forgetDeferredOnRelease },
+    // A COMMIT that rolled back throws (orm-client.ts).
+    driverOptions: { Client: OrmClient },
     migrations: {
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m.class })),
       transactional: true,

@@ -5,7 +5,6 @@ import {
   AbortedTransactionError,
   ensureDatabaseExists,
   openDatabase,
-  OrmClient,
   type MikroORM,
   withDatabase,
   type NamedMigration,
@@ -160,7 +159,7 @@ describe('a transaction whose statement failed and was caught', () => {
   });
 });
 
-describe(OrmClient.name, () => {
+describe('transactions on the ORM’s connections', () => {
   const name = `test_${uniqueId()}`;
   const url = withDatabase(admin, name);
   let orm: MikroORM;
@@ -186,28 +185,6 @@ describe(OrmClient.name, () => {
       (row) => row.name,
     );
 
-  it('should never run a transaction’s first statement when its BEGIN, sent with it, fails', async () => {
-    // Typed as pg's own client: it answers as one.
-    const client: pg.Client = new OrmClient({ connectionString: url });
-    await client.connect();
-    try {
-      // Answered at once: the BEGIN waits for the statement it will leave with.
-      await client.query('BEGIN ISOLATION LEVEL NONSENSE');
-      await expect(
-        client.query('INSERT INTO site (id, name) VALUES (gen_random_uuid(), $1)', ['Amiens']),
-      ).rejects.toThrow(/syntax error/);
-      expect(await client.query('SELECT 1 AS one')).toMatchObject({ rows: [{ one: 1 }] });
-      // The same for a savepoint, here where there is no transaction to take it in.
-      await client.query('SAVEPOINT early');
-      await expect(
-        client.query('INSERT INTO site (id, name) VALUES (gen_random_uuid(), $1)', ['Calais']),
-      ).rejects.toThrow(/SAVEPOINT can only be used in transaction blocks/);
-    } finally {
-      await client.end();
-    }
-    expect(await sites()).toEqual([]);
-  });
-
   it('should keep the first statement inside its transaction: unseen before the commit, undone by a rollback', async () => {
     let seenInside: string[] = [];
     await expect(
@@ -221,7 +198,7 @@ describe(OrmClient.name, () => {
     expect(await sites()).toEqual([]);
 
     await orm.em.fork().transactional(async (em) => {
-      // Several statements without parameters, as a migration sends them: BEGIN goes first.
+      // Several statements in one text, as a migration sends them.
       await em.execute(
         "INSERT INTO site (id, name) VALUES (gen_random_uuid(), 'Calais'); INSERT INTO site (id, name) VALUES (gen_random_uuid(), 'Laon')",
       );
@@ -244,7 +221,7 @@ describe(OrmClient.name, () => {
       await em
         .transactional(() => Promise.reject(new Error('refused before writing')))
         .catch(() => undefined);
-      // Nothing written: its savepoint is taken and released with the next statement.
+      // Nothing written at all.
       await em.transactional(() => Promise.resolve());
       await em.transactional((inner) =>
         inner.execute('INSERT INTO site (id, name) VALUES (gen_random_uuid(), ?)', ['Laon']),

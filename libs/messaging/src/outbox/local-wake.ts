@@ -20,6 +20,8 @@ const relaysByOrm = new WeakMap<object, Set<() => void>>();
 interface CommitScope {
   /** The relays to wake once the transaction has committed, set by the first event recorded. */
   wakes?: Set<() => void>;
+  /** Its transaction ended: work it left running (a timer) records in transactions of its own. */
+  over?: boolean;
 }
 
 const scopes = new AsyncLocalStorage<CommitScope>();
@@ -41,9 +43,13 @@ export function bindLocalRelay(orm: MikroORM, wake: () => void): () => void {
  */
 export async function committing<T>(run: () => Promise<T>): Promise<T> {
   const scope: CommitScope = {};
-  const result = await scopes.run(scope, run);
-  scope.wakes?.forEach((wake) => wake());
-  return result;
+  try {
+    const result = await scopes.run(scope, run);
+    scope.wakes?.forEach((wake) => wake());
+    return result;
+  } finally {
+    scope.over = true;
+  }
 }
 
 /**
@@ -53,7 +59,7 @@ export async function committing<T>(run: () => Promise<T>): Promise<T> {
  */
 export function wokenLocally(em: EntityManager): boolean {
   const scope = scopes.getStore();
-  if (!scope) return false;
+  if (!scope || scope.over) return false;
   const wakes = relaysByOrm.get(em.config);
   if (!wakes || wakes.size === 0) return false;
   scope.wakes = wakes;
