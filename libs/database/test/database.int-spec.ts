@@ -108,13 +108,17 @@ describe(openDatabase.name, () => {
   });
 });
 
-describe('a transaction whose statement failed and was caught', () => {
+describe('transactions on the ORM’s connections', () => {
   const name = `test_${uniqueId()}`;
   const url = withDatabase(admin, name);
   let orm: MikroORM;
 
   beforeAll(async () => {
     orm = await openDatabase({ url, entities: [], migrations });
+  });
+
+  afterEach(async () => {
+    await orm.em.fork().execute('DELETE FROM site');
   });
 
   afterAll(async () => {
@@ -157,33 +161,6 @@ describe('a transaction whose statement failed and was caught', () => {
 
     expect(await sites()).toEqual(['Amiens']);
   });
-});
-
-describe('transactions on the ORM’s connections', () => {
-  const name = `test_${uniqueId()}`;
-  const url = withDatabase(admin, name);
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    orm = await openDatabase({ url, entities: [], migrations });
-  });
-
-  afterEach(async () => {
-    await orm.em.fork().execute('DELETE FROM site');
-  });
-
-  afterAll(async () => {
-    await orm.close();
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  });
-
-  const sites = async () =>
-    (await orm.em.fork().execute<{ name: string }[]>('SELECT name FROM site ORDER BY name')).map(
-      (row) => row.name,
-    );
 
   it('should keep the first statement inside its transaction: unseen before the commit, undone by a rollback', async () => {
     let seenInside: string[] = [];

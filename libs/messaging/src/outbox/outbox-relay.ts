@@ -231,14 +231,7 @@ export class OutboxRelay {
   }
 
   private async linger(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.lingerMs);
-      this.endLinger = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    await pause(this.lingerMs, (end) => (this.endLinger = end));
     this.endLinger = undefined;
   }
 
@@ -448,14 +441,7 @@ export class OutboxRelay {
       this.woken = false;
       return;
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
-      this.wake = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    await pause(this.pollIntervalMs, (end) => (this.wake = end));
     this.wake = undefined;
     this.woken = false;
   }
@@ -468,6 +454,18 @@ export class OutboxRelay {
   private reportError(error: unknown): void {
     this.options.onError?.(error);
   }
+}
+
+/** Waits `ms`, or less if the function handed to `endWith` is called first. */
+function pause(ms: number, endWith: (end: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    endWith(done);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }
 
 /**
