@@ -73,9 +73,14 @@ describe(RpcServer.name, () => {
       const commandId = randomUUID();
       // Another session keeps the intake table locked: every attempt waits inside its
       // transaction, longer than the caller waits for an answer.
+      // The command is sent only once the lock is held: sent earlier, on a busy machine it can
+      // write its intake before the lock is taken, and then nothing ever waits.
+      let lockHeld!: () => void;
+      const locked = new Promise<void>((resolve) => (lockHeld = resolve));
       const blocker = h.orm.em.fork();
       const released = blocker.transactional(async (em) => {
         await em.execute('LOCK TABLE intake IN EXCLUSIVE MODE');
+        lockHeld();
         await eventually(async () => {
           const [row] = await h.orm.em.fork().execute<{ n: string }[]>(
             `SELECT count(*) AS n FROM pg_stat_activity
@@ -88,6 +93,7 @@ describe(RpcServer.name, () => {
         });
       });
 
+      await Promise.race([locked, released]);
       const answer = h.rpc.request(InventoryRpc.recordIntake, intake('RETRY-1'), {
         commandId,
         timeoutMs: 1_000,
