@@ -169,7 +169,18 @@ export class OutboxRelay {
     // Pipelined: statements that need no answer in between (BEGIN and the claim, the
     // bookkeeping and the COMMIT) leave in one write and come back in one read. On these
     // machines a round trip's wake-ups cost more CPU than the statements themselves.
-    this.pool = new pg.Pool({ ...connectionSettings(options.databaseUrl), max: 2, pipeline: true });
+    this.pool = new pg.Pool({
+      ...connectionSettings(options.databaseUrl),
+      max: 2,
+      pipeline: true,
+      // The claim walks the pending rows in id order and stops at its batch. Planned from the
+      // statistics of a table that is nearly always empty of pending rows, it would rather
+      // gather every entry of a partial index into a bitmap and sort them: entries of rows sent
+      // since the last vacuum included, each visited in the heap every time (1,500 entries and
+      // 4 ms for a batch of 10, under load). Walked in order, an index scan marks the entries
+      // of dead rows as it passes, and the next claim skips them.
+      options: '-c enable_bitmapscan=off',
+    });
     // An idle connection's error reaches the pool; a checked-out one's reaches only the client,
     // and an 'error' event nobody listens to ends the process (a PostgreSQL restart under load).
     this.pool.on('error', (error) => this.reportError(error));
