@@ -62,6 +62,14 @@ export class IdentitySigner {
   }
 }
 
+/** Identities already verified, kept at most: a person's token comes back with every request. */
+const VERIFIED_KEPT = 10_000;
+
+export interface IdentityVerifierOptions {
+  /** The clock expiry is judged by; tests move it. */
+  now?: () => number;
+}
+
 /**
  * Verifies the identity a request carries and gives the actor it proves: the gateway's
  * signature (any of its keys, so that keys can be rotated), issuer, audience, expiry.
@@ -70,14 +78,29 @@ export class IdentitySigner {
  */
 export class IdentityVerifier {
   private readonly keys: KeyObject[];
+  private readonly now: () => number;
+  /**
+   * Tokens whose signature and claims were checked, with the actor they prove and when they
+   * expire. The gateway reuses a person's token for half its minute, and checking a signature
+   * was a tenth of a service's work per command; the same bytes verify the same way every
+   * time, so only the expiry is judged again. Failures are never kept.
+   */
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
 
   /** One public key (SPKI PEM) per gateway key in use; more than one while rotating. */
-  constructor(publicKeysPem: readonly string[]) {
+  constructor(publicKeysPem: readonly string[], options: IdentityVerifierOptions = {}) {
     if (publicKeysPem.length === 0) throw new Error('an identity verifier needs a public key');
     this.keys = publicKeysPem.map((pem) => createPublicKey(pem));
+    this.now = options.now ?? Date.now;
   }
 
   async verify(token: string): Promise<Actor> {
+    const now = this.now();
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > now) return { ...known.actor };
+      this.verified.delete(token);
+    }
     let lastError: unknown;
     for (const key of this.keys) {
       try {
@@ -87,6 +110,7 @@ export class IdentityVerifier {
           algorithms: ['EdDSA'],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           requiredClaims: ['sub', 'exp', 'iat'],
+          currentDate: new Date(now),
         });
         const actor = ActorSchema.safeParse({
           userId: payload.sub,
@@ -95,6 +119,7 @@ export class IdentityVerifier {
         });
         if (!actor.success) throw new IdentityError('the identity does not name a valid actor');
         if (actor.data.role === 'system') throw new IdentityError('no request speaks as system');
+        this.keep(token, { ...actor.data }, (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000);
         return actor.data;
       } catch (error) {
         lastError = error;
@@ -103,6 +128,13 @@ export class IdentityVerifier {
       }
     }
     throw new IdentityError(describe(lastError));
+  }
+
+  private keep(token: string, actor: Actor, expiresAt: number): void {
+    this.verified.set(token, { actor, expiresAt });
+    // Oldest first in a Map: the tokens verified longest ago leave first.
+    if (this.verified.size > VERIFIED_KEPT)
+      this.verified.delete(this.verified.keys().next().value!);
   }
 }
 
