@@ -279,6 +279,47 @@ describe(IntakeService.name, () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('should refuse an intake at a location of another site, or at no location, naming it', async () => {
+      const elsewhere = await h.rpc.request(InventoryRpc.registerSite, {
+        actor: fixture.operator,
+        organisationId: fixture.organisationId,
+        name: 'Dépôt de Longueau',
+        kind: 'reuse-village',
+        locality: 'Longueau',
+        locations: ['hangar'],
+      });
+      const missingLocationId = randomUUID();
+      const at = (locationId: string) =>
+        refusal(
+          h.rpc.request(InventoryRpc.recordIntake, {
+            actor: fixture.operator,
+            siteId: fixture.siteId,
+            locationId,
+            grossWeightKg: 30,
+            tareKg: 2,
+            provenance: { locality: 'Amiens' },
+            collectionMode: 'drop-off',
+            goods: [{ kind: 'bulk', material: 'cardboard', weightKg: 28 }],
+          }),
+        );
+      const before = await counts();
+
+      const onAnotherSite = await at(elsewhere.locations[0]!.id);
+      const missing = await at(missingLocationId);
+
+      expect(onAnotherSite.body).toMatchObject({
+        code: 'validation',
+        issues: [
+          { path: 'locationId', message: expect.stringContaining(`not on site ${fixture.siteId}`) },
+        ],
+      });
+      expect(missing.body).toEqual({
+        code: 'not-found',
+        message: `location ${missingLocationId} not found`,
+      });
+      expect(await counts()).toEqual(before);
+    });
+
     it('should refuse a whole intake when one of its items is already in stock', async () => {
       await intakeWheelchairs(h, fixture, ['DUP-1']);
       const before = await counts();

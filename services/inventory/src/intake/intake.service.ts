@@ -14,7 +14,7 @@ import type { Good } from '../goods/good.js';
 import { GoodsRepository } from '../goods/goods.repository.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { Site } from '../sites/sites.repository.js';
-import { SitesService } from '../sites/sites.service.js';
+import { assertOnSite, SitesService } from '../sites/sites.service.js';
 import { IntakeRepository } from './intake.repository.js';
 import { shareNet } from './weighed-mass.js';
 
@@ -53,9 +53,13 @@ export class IntakeService {
     // run a little ahead, hence the margin).
     if (cmd.receivedAt && new Date(cmd.receivedAt).getTime() > Date.now() + FUTURE_MARGIN_MS)
       throw validation('receivedAt', 'must not be in the future');
-    const site = await this.sites.loadSite(em, cmd.siteId);
+    const { site, locationSiteId } = await this.sites.loadSiteAndLocation(
+      em,
+      cmd.siteId,
+      cmd.locationId,
+    );
     assertActsFor(cmd.actor, site.organisationId, `site ${site.id}`);
-    await this.sites.assertLocationOnSite(em, cmd.locationId, site.id);
+    assertOnSite(cmd.locationId, locationSiteId, site.id);
     if (site.kind === 'construction-site') {
       // Supply still on a site is offered with its window (lot.offer), not weighed in.
       throw validation(

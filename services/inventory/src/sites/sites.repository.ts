@@ -91,22 +91,34 @@ export class SitesRepository {
   async findSite(em: EntityManager, id: string): Promise<Site | undefined> {
     const row = await db(em)
       .selectFrom('site')
-      .select(['id', 'organisation_id', 'name', 'kind', 'locality', 'latitude', 'longitude'])
+      .select(SITE_COLUMNS)
       .where('id', '=', id)
       .executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        organisationId: row.organisation_id,
-        name: row.name,
-        kind: row.kind,
-        locality: row.locality,
-        position:
-          row.latitude === null || row.longitude === null
-            ? null
-            : { latitude: row.latitude, longitude: row.longitude },
-      }
-    );
+    return row && toSite(row);
+  }
+
+  /**
+   * A site, and the site a location is on (undefined when there is no such location), in one
+   * read: a command that names both checks both, and each round trip costs more than the read.
+   */
+  async findSiteAndLocation(
+    em: EntityManager,
+    siteId: string,
+    locationId: string,
+  ): Promise<{ site: Site; locationSiteId: string | undefined } | undefined> {
+    const row = await db(em)
+      .selectFrom('site')
+      .select(SITE_COLUMNS)
+      .select((eb) =>
+        eb
+          .selectFrom('location')
+          .select('location.site_id')
+          .where('location.id', '=', locationId)
+          .as('location_site_id'),
+      )
+      .where('site.id', '=', siteId)
+      .executeTakeFirst();
+    return row && { site: toSite(row), locationSiteId: row.location_site_id ?? undefined };
   }
 
   /** Members by name; one member only when `organisationId` is given. */
@@ -376,4 +388,36 @@ export class SitesRepository {
       }
     );
   }
+}
+
+const SITE_COLUMNS = [
+  'site.id',
+  'site.organisation_id',
+  'site.name',
+  'site.kind',
+  'site.locality',
+  'site.latitude',
+  'site.longitude',
+] as const;
+
+function toSite(row: {
+  id: string;
+  organisation_id: string;
+  name: string;
+  kind: string;
+  locality: string;
+  latitude: number | null;
+  longitude: number | null;
+}): Site {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    name: row.name,
+    kind: row.kind,
+    locality: row.locality,
+    position:
+      row.latitude === null || row.longitude === null
+        ? null
+        : { latitude: row.latitude, longitude: row.longitude },
+  };
 }

@@ -215,9 +215,22 @@ export class SitesService {
 
   /** The location must exist and be on that site. */
   async assertLocationOnSite(em: EntityManager, locationId: string, siteId: string): Promise<void> {
-    const location = await this.locationOwner(em, locationId);
-    if (location.siteId !== siteId)
-      throw validation('locationId', `location ${locationId} is not on site ${siteId}`);
+    const location = await this.sitesRepository.findLocation(em, locationId);
+    assertOnSite(locationId, location?.siteId, siteId);
+  }
+
+  /**
+   * A site and a location that must be on it, read together; the location is judged by
+   * `assertOnSite` once the caller has checked what it must check of the site first.
+   */
+  async loadSiteAndLocation(
+    em: EntityManager,
+    siteId: string,
+    locationId: string,
+  ): Promise<{ site: Site; locationSiteId: string | undefined }> {
+    const found = await this.sitesRepository.findSiteAndLocation(em, siteId, locationId);
+    if (!found) throw notFound('site', siteId);
+    return found;
   }
 
   /** Where a location is and who owns it. */
@@ -229,4 +242,15 @@ export class SitesService {
     if (!location) throw notFound('location', locationId);
     return location;
   }
+}
+
+/** A location found on `locationSiteId` (undefined: not found) must be on `siteId`. */
+export function assertOnSite(
+  locationId: string,
+  locationSiteId: string | undefined,
+  siteId: string,
+): void {
+  if (locationSiteId === undefined) throw notFound('location', locationId);
+  if (locationSiteId !== siteId)
+    throw validation('locationId', `location ${locationId} is not on site ${siteId}`);
 }
