@@ -207,6 +207,87 @@ describe(OutboxRelay.name, () => {
   });
 });
 
+describe(recordEvent.name, () => {
+  let backbone: Backbone;
+  const parcelId = '5d0f8a52-8f3e-4a43-8c0a-0c2b8d1e7f11';
+
+  beforeEach(async () => {
+    backbone = await createBackbone();
+  });
+
+  afterEach(async () => {
+    await backbone.dispose();
+  });
+
+  const weigh = (em: EntityManager, seq: number, id = parcelId) =>
+    recordEvent(em, ParcelWeighedV1, { parcelId: id, seq, kg: 1 }, { actor });
+
+  async function outbox() {
+    return backbone.orm.em
+      .fork()
+      .execute<
+        { seq: number; column_version: string; payload_version: number; aggregate_id: string }[]
+      >(
+        `SELECT (payload->'data'->>'seq')::int AS seq, aggregate_version AS column_version,
+              (payload->'aggregate'->>'version')::int AS payload_version, aggregate_id
+         FROM messaging_outbox ORDER BY id`,
+      );
+  }
+
+  it("should number one aggregate's events in the order recorded, within a transaction and across them", async () => {
+    await backbone.orm.em.fork().transactional((em) => weigh(em, 1));
+    const envelopes = await backbone.orm.em
+      .fork()
+      .transactional(async (em) => [
+        await weigh(em, 2),
+        await weigh(em, 10, '0b7c6f1e-3f7a-4a57-9a52-5f8d2f3f9a10'),
+        await weigh(em, 3),
+        await weigh(em, 4),
+      ]);
+
+    expect(await outbox()).toEqual([
+      { seq: 1, column_version: '1', payload_version: 1, aggregate_id: parcelId },
+      { seq: 2, column_version: '2', payload_version: 2, aggregate_id: parcelId },
+      expect.objectContaining({ seq: 10, column_version: '1', payload_version: 1 }),
+      { seq: 3, column_version: '3', payload_version: 3, aggregate_id: parcelId },
+      { seq: 4, column_version: '4', payload_version: 4, aggregate_id: parcelId },
+    ]);
+    // What recordEvent handed back learnt its version at the commit.
+    expect(envelopes.map((e) => e.aggregate!.version)).toEqual([2, 1, 3, 4]);
+  });
+
+  it('should keep the events of a savepoint released and drop those of one rolled back', async () => {
+    await backbone.orm.em.fork().transactional(async (em) => {
+      await weigh(em, 1);
+      await em
+        .transactional(async (inner) => {
+          await weigh(inner, 2);
+          throw new Error('refused');
+        })
+        .catch(() => undefined);
+      await em.transactional((inner) => weigh(inner, 3));
+      await weigh(em, 4);
+    });
+
+    expect((await outbox()).map((row) => [row.seq, row.payload_version])).toEqual([
+      [1, 1],
+      [3, 2],
+      [4, 3],
+    ]);
+  });
+
+  it('should write nothing of a transaction that rolls back after its events', async () => {
+    await expect(
+      backbone.orm.em.fork().transactional(async (em) => {
+        await weigh(em, 1);
+        await em.execute('SELECT 1/0');
+      }),
+    ).rejects.toThrow(/division by zero/);
+
+    expect(await outbox()).toEqual([]);
+  });
+});
+
 async function weighParcelIn(em: EntityManager): Promise<void> {
   await recordEvent(
     em,

@@ -20,6 +20,7 @@ import type { Naming } from '../naming.js';
 import { HandlerTimeoutError, isAbortedTransaction, isTransientError } from './transient-errors.js';
 import { validateEvent } from './validate-event.js';
 import { committing } from '../outbox/local-wake.js';
+import { trackTransactions } from '../outbox/outbox.js';
 
 export type EventHandlerFn<TDef extends EventDefinition> = (
   event: EventEnvelope<z.output<TDef['schema']>>,
@@ -148,6 +149,7 @@ export class ConsumerRunner<TDef extends EventDefinition = EventDefinition> {
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
     this.durable = options.naming.durable(options.consumer);
+    trackTransactions(options.orm);
   }
 
   /** Creates or updates the durable consumer; safe to call from every replica. */

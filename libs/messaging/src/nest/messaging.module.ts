@@ -31,6 +31,7 @@ import { backoffMs } from '../backoff.js';
 import { ConsumerRunner, type EventHandlerFn } from '../consumer/consumer-runner.js';
 import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { CommandLog } from '../rpc/command-log.js';
+import { trackTransactions } from '../outbox/outbox.js';
 import { Naming } from '../naming.js';
 import { serviceConnectOptions, type NatsCredentials } from '../nats-connection.js';
 import {
@@ -169,6 +170,7 @@ export class MessagingRuntime
     await ensureDeadLetterStream(this.jsm, this.naming, this.options.stream);
     // The service's own database, as DatabaseModule provides it.
     const orm = this.moduleRef.get<MikroORM>(MikroORM as Type<MikroORM>, { strict: false });
+    trackTransactions(orm);
     if (this.options.runRelay !== false) {
       this.relay = new OutboxRelay({
         databaseUrl: this.options.databaseUrl,

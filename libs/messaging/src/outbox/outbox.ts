@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@boucle/database';
+import type {
+  EntityManager,
+  EventSubscriber,
+  MikroORM,
+  TransactionEventArgs,
+} from '@boucle/database';
+import { CompiledQuery, type QueryResult } from 'kysely';
 import type { z } from 'zod';
 import type { Actor, EventDefinition, EventEnvelope } from '@boucle/contracts';
 import { currentWorkContext } from '../context/work-context.js';
@@ -70,13 +76,76 @@ export class OutsideTransactionError extends Error {
   }
 }
 
+/** An event recorded in a transaction, written to the outbox when the transaction commits. */
+interface PendingEvent {
+  envelope: EventEnvelope;
+  subject: string;
+  wokenLocally: boolean;
+}
+
+/** Per transaction or savepoint (the ORM's transaction context): its events not yet written. */
+const pendingByTransaction = new WeakMap<object, PendingEvent[]>();
+/** Each savepoint's enclosing transaction (or savepoint). */
+const parentOf = new WeakMap<object, object>();
+/** Between the two events that open a savepoint: the entity manager opening it, and where. */
+const openingIn = new WeakMap<object, object>();
+
 /**
- * Writes an event to the outbox inside the caller's transaction: it commits or
- * rolls back with the change it describes, and the relay publishes it only once
- * that transaction has committed. Nothing is ever published straight from a
- * request handler. A plain insert rather than a managed entity: the outbox row is
- * never read back through the ORM, and skipping the unit of work's change
- * tracking makes every command cheaper.
+ * Writes each transaction's events as it commits, all in one statement, before the COMMIT
+ * goes out: in the transaction, so they commit or roll back with it. A savepoint released
+ * hands its events on to the transaction around it, after the events recorded there before
+ * it, so that one aggregate's events are numbered in the order they were recorded; one
+ * rolled back takes its events with it, unwritten.
+ */
+const writeAtCommit: EventSubscriber = {
+  beforeTransactionStart(args: TransactionEventArgs) {
+    // Given for a savepoint only: the transaction it opens in.
+    const around = args.transaction as object | undefined;
+    if (around) openingIn.set(args.em, around);
+  },
+  afterTransactionStart(args: TransactionEventArgs) {
+    const around = openingIn.get(args.em);
+    const opened = args.transaction as object | undefined;
+    if (!around || !opened) return;
+    openingIn.delete(args.em);
+    parentOf.set(opened, around);
+  },
+  async beforeTransactionCommit(args: TransactionEventArgs) {
+    const transaction = args.transaction as object | undefined;
+    const pending = transaction && pendingByTransaction.get(transaction);
+    if (!pending || pending.length === 0) return;
+    pendingByTransaction.delete(transaction);
+    const around = parentOf.get(transaction);
+    if (around) {
+      const outer = pendingByTransaction.get(around);
+      if (outer) outer.push(...pending);
+      else pendingByTransaction.set(around, pending);
+      return;
+    }
+    // A transaction, or a savepoint opened before this was told of the ORM's transactions
+    // (whose events are then written at its release: still with their change, if maybe
+    // numbered before events recorded around it earlier).
+    await writeEvents(transaction, pending);
+  },
+};
+
+/**
+ * Tells the outbox of `orm`'s transactions as they open, so that the events of a savepoint
+ * join those of the transaction around it. Called wherever work with events begins
+ * (a service's start, commands, consumers, group commits); once per ORM is enough, and more are no-ops.
+ */
+export function trackTransactions(orm: MikroORM): void {
+  orm.em.getEventManager().registerSubscriber(writeAtCommit);
+}
+
+/**
+ * Records an event in the caller's transaction: it commits or rolls back with the change it
+ * describes, and the relay publishes it only once that transaction has committed. Nothing is
+ * ever published straight from a request handler. The event is checked against its contract
+ * here, where the caller can still act on a refusal; its row is written as the transaction
+ * commits, with every other event of the transaction in the same statement (one round trip
+ * per transaction, not per event), and a plain insert rather than a managed entity: the
+ * outbox row is never read back through the ORM.
  */
 export async function recordEvent<TDef extends EventDefinition>(
   em: EntityManager,
@@ -84,36 +153,88 @@ export async function recordEvent<TDef extends EventDefinition>(
   data: z.input<TDef['schema']>,
   context: EventContext,
 ): Promise<EventEnvelope<z.output<TDef['schema']>>> {
-  if (!em.isInTransaction()) throw new OutsideTransactionError(def.subject);
+  const transaction = em.isInTransaction() ? em.getTransactionContext<object>() : undefined;
+  if (!transaction) throw new OutsideTransactionError(def.subject);
   const envelope = buildEnvelope(def, data, context);
-  const aggregate = envelope.aggregate!;
-  // One statement: the aggregate's next version and the outbox row. The upsert keeps the
-  // aggregate's version row locked until this transaction ends, so two transactions about
-  // one aggregate take their versions (and their outbox ids) in the order they commit.
-  // The setting tells the outbox's trigger whether a relay of this process is woken at the
-  // commit (local-wake.ts), or a NOTIFY must tell the relays.
-  const [row] = await em.execute<{ aggregate_version: string }[]>(
-    `WITH v AS (
-       INSERT INTO ${AGGREGATE_VERSION_TABLE} AS a (aggregate, aggregate_id, version)
-       VALUES (?, ?, 1)
-       ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = a.version + 1
-       RETURNING version)
-     INSERT INTO ${OUTBOX_TABLE} (event_id, subject, aggregate, aggregate_id, aggregate_version, payload)
-     SELECT ?, ?, ?, ?, v.version, jsonb_set(?::jsonb, '{aggregate,version}', to_jsonb(v.version))
-       FROM v, set_config('${OUTBOX_LOCAL_WAKE_SETTING}', ?, true)
-     RETURNING aggregate_version`,
-    [
-      aggregate.type,
-      aggregate.id,
-      envelope.id,
-      def.subject,
-      aggregate.type,
-      aggregate.id,
-      JSON.stringify(envelope),
-      wokenLocally(em) ? 'on' : 'off',
-    ],
-    'all',
-  );
-  aggregate.version = Number(row!.aggregate_version);
+  let pending = pendingByTransaction.get(transaction);
+  if (!pending) {
+    pendingByTransaction.set(transaction, (pending = []));
+    // For an ORM nothing told of yet (trackTransactions); registering again is a no-op.
+    em.getEventManager().registerSubscriber(writeAtCommit);
+  }
+  // Whether a relay of this process will be woken at the commit is known here, in the
+  // command's own scope (local-wake.ts).
+  pending.push({ envelope, subject: def.subject, wokenLocally: wokenLocally(em) });
   return envelope;
+}
+
+/**
+ * One statement for all of a transaction's events: each aggregate's version row raised by
+ * the number of its events (upserted in a fixed order, so two transactions never wait on
+ * each other's rows in a cycle), and the outbox rows, in the order they were recorded, each
+ * with the next version of its aggregate. The version rows stay locked until the transaction
+ * ends, so two transactions about one aggregate take their versions (and their outbox ids)
+ * in the order they commit. The setting tells the outbox's trigger whether a relay of this
+ * process is woken at the commit, or a NOTIFY must tell the relays.
+ */
+async function writeEvents(transaction: object, pending: readonly PendingEvent[]): Promise<void> {
+  const columns = {
+    aggregate: [] as string[],
+    aggregateId: [] as string[],
+    eventId: [] as string[],
+    subject: [] as string[],
+    payload: [] as string[],
+  };
+  for (const { envelope, subject } of pending) {
+    columns.aggregate.push(envelope.aggregate!.type);
+    columns.aggregateId.push(envelope.aggregate!.id);
+    columns.eventId.push(envelope.id);
+    columns.subject.push(subject);
+    columns.payload.push(JSON.stringify(envelope));
+  }
+  const woken = pending.every((event) => event.wokenLocally);
+  const { rows } = await (transaction as QueryExecutor).executeQuery<{
+    event_id: string;
+    version: string;
+  }>(
+    CompiledQuery.raw(
+      `WITH e AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[])
+                  WITH ORDINALITY AS e (aggregate, aggregate_id, event_id, subject, payload, ord)),
+       n AS (
+         SELECT aggregate, aggregate_id, count(*) AS n FROM e GROUP BY aggregate, aggregate_id),
+       v AS (
+         INSERT INTO ${AGGREGATE_VERSION_TABLE} AS a (aggregate, aggregate_id, version)
+         SELECT aggregate, aggregate_id, n FROM n ORDER BY aggregate, aggregate_id
+         ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = a.version + EXCLUDED.version
+         RETURNING aggregate, aggregate_id, version),
+       numbered AS (
+         SELECT e.*, v.version - n.n
+                  + row_number() OVER (PARTITION BY e.aggregate, e.aggregate_id ORDER BY e.ord)
+                  AS version
+           FROM e JOIN n USING (aggregate, aggregate_id) JOIN v USING (aggregate, aggregate_id))
+       INSERT INTO ${OUTBOX_TABLE} (event_id, subject, aggregate, aggregate_id, aggregate_version, payload)
+       SELECT event_id, subject, aggregate, aggregate_id, version,
+              jsonb_set(payload::jsonb, '{aggregate,version}', to_jsonb(version))
+         FROM numbered, set_config('${OUTBOX_LOCAL_WAKE_SETTING}', $6, true)
+        ORDER BY ord
+       RETURNING event_id, aggregate_version AS version`,
+      [
+        columns.aggregate,
+        columns.aggregateId,
+        columns.eventId,
+        columns.subject,
+        columns.payload,
+        woken ? 'on' : 'off',
+      ],
+    ),
+  );
+  // The envelopes handed back by recordEvent learn their versions.
+  const versions = new Map(rows.map((row) => [row.event_id, Number(row.version)]));
+  for (const { envelope } of pending) envelope.aggregate!.version = versions.get(envelope.id)!;
+}
+
+/** What of the ORM's transaction context this file uses: it runs a compiled statement. */
+interface QueryExecutor {
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>>;
 }

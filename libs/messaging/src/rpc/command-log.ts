@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { COMMAND_LOG_TABLE } from '../migrations.js';
 import { committing } from '../outbox/local-wake.js';
+import { trackTransactions } from '../outbox/outbox.js';
 import {
   currentWorkContext,
   runInWorkContext,
@@ -142,6 +143,7 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const context = currentWorkContext();
   if (context?.inTransaction) throw new NestedTransactionError();
+  trackTransactions(orm);
   const inside = async <R>(run: () => Promise<R>) => {
     if (!context) return run();
     let result: R;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { outsideWork } from '../context/work-context.js';
 import { committing } from '../outbox/local-wake.js';
+import { trackTransactions } from '../outbox/outbox.js';
 
 export interface GroupCommitOptions {
   /** How many shared transactions may be open at once, each on a connection of its own. */
@@ -72,6 +73,7 @@ export class GroupCommit {
     this.busy = Array.from({ length: lanes }, () => false);
     this.maxCommands = options.maxCommands ?? 32;
     this.maxOpenMs = options.maxOpenMs ?? 20;
+    trackTransactions(orm);
   }
 
   run<T>(unit: (em: EntityManager) => Promise<T>, reset?: () => void): Promise<T> {
