@@ -9,7 +9,12 @@ import { CompiledQuery, type QueryResult } from 'kysely';
 import type { z } from 'zod';
 import type { Actor, EventDefinition, EventEnvelope } from '@boucle/contracts';
 import { currentWorkContext } from '../context/work-context.js';
-import { AGGREGATE_VERSION_TABLE, OUTBOX_LOCAL_WAKE_SETTING, OUTBOX_TABLE } from '../migrations.js';
+import {
+  AGGREGATE_VERSION_TABLE,
+  COMMAND_LOG_TABLE,
+  OUTBOX_LOCAL_WAKE_SETTING,
+  OUTBOX_TABLE,
+} from '../migrations.js';
 import { wokenLocally } from './local-wake.js';
 
 /** Why an event happened: who did it and which request or event led to it. */
@@ -68,10 +73,9 @@ export function buildEnvelope<TDef extends EventDefinition>(
 }
 
 export class OutsideTransactionError extends Error {
-  constructor(subject: string) {
-    super(
-      `event ${subject} must be recorded inside em.transactional(), so that it commits with its change`,
-    );
+  /** `what`: "event <subject>", or a command's answer. */
+  constructor(what: string) {
+    super(`${what} must be recorded inside em.transactional(), so that it commits with its change`);
     this.name = 'OutsideTransactionError';
   }
 }
@@ -83,8 +87,20 @@ interface PendingEvent {
   wokenLocally: boolean;
 }
 
-/** Per transaction or savepoint (the ORM's transaction context): its events not yet written. */
-const pendingByTransaction = new WeakMap<object, PendingEvent[]>();
+/** A command's first answer, kept in the command log (command-log.ts) as its transaction commits. */
+interface PendingAnswer {
+  commandId: string;
+  response: string;
+}
+
+/** What a transaction writes as it commits. */
+interface Pending {
+  events: PendingEvent[];
+  answers: PendingAnswer[];
+}
+
+/** Per transaction or savepoint (the ORM's transaction context): what it has not written yet. */
+const pendingByTransaction = new WeakMap<object, Pending>();
 /** Each savepoint's enclosing transaction (or savepoint). */
 const parentOf = new WeakMap<object, object>();
 /** Between the two events that open a savepoint: the entity manager opening it, and where. */
@@ -113,21 +129,50 @@ const writeAtCommit: EventSubscriber = {
   async beforeTransactionCommit(args: TransactionEventArgs) {
     const transaction = args.transaction as object | undefined;
     const pending = transaction && pendingByTransaction.get(transaction);
-    if (!pending || pending.length === 0) return;
+    if (!pending) return;
     pendingByTransaction.delete(transaction);
     const around = parentOf.get(transaction);
     if (around) {
       const outer = pendingByTransaction.get(around);
-      if (outer) outer.push(...pending);
-      else pendingByTransaction.set(around, pending);
+      if (!outer) return void pendingByTransaction.set(around, pending);
+      outer.events.push(...pending.events);
+      outer.answers.push(...pending.answers);
       return;
     }
     // A transaction, or a savepoint opened before this was told of the ORM's transactions
     // (whose events are then written at its release: still with their change, if maybe
     // numbered before events recorded around it earlier).
-    await writeEvents(transaction, pending);
+    await writePending(transaction, pending);
   },
 };
+
+/** What `em`'s transaction will write as it commits. */
+function pendingOf(em: EntityManager, what: string): Pending {
+  const transaction = em.isInTransaction() ? em.getTransactionContext<object>() : undefined;
+  if (!transaction) throw new OutsideTransactionError(what);
+  let pending = pendingByTransaction.get(transaction);
+  if (!pending) {
+    pendingByTransaction.set(transaction, (pending = { events: [], answers: [] }));
+    // For an ORM nothing told of yet (trackTransactions); registering again is a no-op.
+    em.getEventManager().registerSubscriber(writeAtCommit);
+  }
+  return pending;
+}
+
+/**
+ * A command's answer, kept in the command log as its transaction commits, in the statement
+ * that writes the transaction's events: the row the command claimed as it began (command-log.ts).
+ */
+export function recordAnswerAtCommit(
+  em: EntityManager,
+  commandId: string,
+  response: unknown,
+): void {
+  pendingOf(em, `the answer of command ${commandId}`).answers.push({
+    commandId,
+    response: JSON.stringify(response ?? null),
+  });
+}
 
 /**
  * Tells the outbox of `orm`'s transactions as they open, so that the events of a savepoint
@@ -153,53 +198,55 @@ export async function recordEvent<TDef extends EventDefinition>(
   data: z.input<TDef['schema']>,
   context: EventContext,
 ): Promise<EventEnvelope<z.output<TDef['schema']>>> {
-  const transaction = em.isInTransaction() ? em.getTransactionContext<object>() : undefined;
-  if (!transaction) throw new OutsideTransactionError(def.subject);
+  const pending = pendingOf(em, `event ${def.subject}`);
   const envelope = buildEnvelope(def, data, context);
-  let pending = pendingByTransaction.get(transaction);
-  if (!pending) {
-    pendingByTransaction.set(transaction, (pending = []));
-    // For an ORM nothing told of yet (trackTransactions); registering again is a no-op.
-    em.getEventManager().registerSubscriber(writeAtCommit);
-  }
   // Whether a relay of this process will be woken at the commit is known here, in the
   // command's own scope (local-wake.ts).
-  pending.push({ envelope, subject: def.subject, wokenLocally: wokenLocally(em) });
+  pending.events.push({ envelope, subject: def.subject, wokenLocally: wokenLocally(em) });
   return envelope;
 }
 
 /**
- * One statement for all of a transaction's events: each aggregate's version row raised by
- * the number of its events (upserted in a fixed order, so two transactions never wait on
- * each other's rows in a cycle), and the outbox rows, in the order they were recorded, each
+ * One statement for all a transaction writes as it commits: the command answers it holds,
+ * and its events. For the events, each aggregate's version row is raised by the number of
+ * its events (upserted in a fixed order, so that two transactions never wait on each other's
+ * rows in a cycle), and the outbox rows are inserted in the order they were recorded, each
  * with the next version of its aggregate. The version rows stay locked until the transaction
  * ends, so two transactions about one aggregate take their versions (and their outbox ids)
  * in the order they commit. The setting tells the outbox's trigger whether a relay of this
  * process is woken at the commit, or a NOTIFY must tell the relays.
  */
-async function writeEvents(transaction: object, pending: readonly PendingEvent[]): Promise<void> {
-  const columns = {
-    aggregate: [] as string[],
-    aggregateId: [] as string[],
-    eventId: [] as string[],
-    subject: [] as string[],
-    payload: [] as string[],
-  };
-  for (const { envelope, subject } of pending) {
-    columns.aggregate.push(envelope.aggregate!.type);
-    columns.aggregateId.push(envelope.aggregate!.id);
-    columns.eventId.push(envelope.id);
-    columns.subject.push(subject);
-    columns.payload.push(JSON.stringify(envelope));
+async function writePending(transaction: object, pending: Pending): Promise<void> {
+  const { events, answers } = pending;
+  if (events.length === 0 && answers.length === 0) return;
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const answering =
+    answers.length === 0
+      ? undefined
+      : `UPDATE ${COMMAND_LOG_TABLE} c SET response = x.response::jsonb
+           FROM unnest(${param(answers.map((a) => a.commandId))}::uuid[],
+                       ${param(answers.map((a) => a.response))}::text[]) AS x (command_id, response)
+          WHERE c.command_id = x.command_id`;
+  if (events.length === 0) {
+    await (transaction as QueryExecutor).executeQuery(CompiledQuery.raw(answering!, params));
+    return;
   }
-  const woken = pending.every((event) => event.wokenLocally);
+  if (events.length === 1) return writeOne(transaction, events[0]!, answering, params);
+  const e = (column: (event: PendingEvent) => string, type: string) =>
+    `${param(events.map(column))}::${type}[]`;
   const { rows } = await (transaction as QueryExecutor).executeQuery<{
     event_id: string;
     version: string;
   }>(
     CompiledQuery.raw(
-      `WITH e AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[])
+      `WITH ${answering ? `answered AS (${answering}),` : ''}
+       e AS (
+         SELECT * FROM unnest(${e((x) => x.envelope.aggregate!.type, 'text')},
+                              ${e((x) => x.envelope.aggregate!.id, 'text')},
+                              ${e((x) => x.envelope.id, 'uuid')},
+                              ${e((x) => x.subject, 'text')},
+                              ${e((x) => JSON.stringify(x.envelope), 'text')})
                   WITH ORDINALITY AS e (aggregate, aggregate_id, event_id, subject, payload, ord)),
        n AS (
          SELECT aggregate, aggregate_id, count(*) AS n FROM e GROUP BY aggregate, aggregate_id),
@@ -216,22 +263,48 @@ async function writeEvents(transaction: object, pending: readonly PendingEvent[]
        INSERT INTO ${OUTBOX_TABLE} (event_id, subject, aggregate, aggregate_id, aggregate_version, payload)
        SELECT event_id, subject, aggregate, aggregate_id, version,
               jsonb_set(payload::jsonb, '{aggregate,version}', to_jsonb(version))
-         FROM numbered, set_config('${OUTBOX_LOCAL_WAKE_SETTING}', $6, true)
+         FROM numbered,
+              set_config('${OUTBOX_LOCAL_WAKE_SETTING}',
+                         ${param(events.every((x) => x.wokenLocally) ? 'on' : 'off')}, true)
         ORDER BY ord
        RETURNING event_id, aggregate_version AS version`,
-      [
-        columns.aggregate,
-        columns.aggregateId,
-        columns.eventId,
-        columns.subject,
-        columns.payload,
-        woken ? 'on' : 'off',
-      ],
+      params,
     ),
   );
   // The envelopes handed back by recordEvent learn their versions.
   const versions = new Map(rows.map((row) => [row.event_id, Number(row.version)]));
-  for (const { envelope } of pending) envelope.aggregate!.version = versions.get(envelope.id)!;
+  for (const { envelope } of events) envelope.aggregate!.version = versions.get(envelope.id)!;
+}
+
+/**
+ * A transaction's one event (most commands record one): the same, in the simpler statement
+ * of a single row, cheaper to plan than the one for many.
+ */
+async function writeOne(
+  transaction: object,
+  { envelope, subject, wokenLocally: woken }: PendingEvent,
+  answering: string | undefined,
+  params: unknown[],
+): Promise<void> {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const aggregate = envelope.aggregate!;
+  const { rows } = await (transaction as QueryExecutor).executeQuery<{ version: string }>(
+    CompiledQuery.raw(
+      `WITH ${answering ? `answered AS (${answering}),` : ''}
+       v AS (
+         INSERT INTO ${AGGREGATE_VERSION_TABLE} AS a (aggregate, aggregate_id, version)
+         VALUES (${param(aggregate.type)}, ${param(aggregate.id)}, 1)
+         ON CONFLICT (aggregate, aggregate_id) DO UPDATE SET version = a.version + 1
+         RETURNING aggregate, aggregate_id, version)
+       INSERT INTO ${OUTBOX_TABLE} (event_id, subject, aggregate, aggregate_id, aggregate_version, payload)
+       SELECT ${param(envelope.id)}::uuid, ${param(subject)}, v.aggregate, v.aggregate_id, v.version,
+              jsonb_set(${param(JSON.stringify(envelope))}::jsonb, '{aggregate,version}', to_jsonb(v.version))
+         FROM v, set_config('${OUTBOX_LOCAL_WAKE_SETTING}', ${param(woken ? 'on' : 'off')}, true)
+       RETURNING aggregate_version AS version`,
+      params,
+    ),
+  );
+  aggregate.version = Number(rows[0]!.version);
 }
 
 /** What of the ORM's transaction context this file uses: it runs a compiled statement. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@boucle/database';
 import { COMMAND_LOG_TABLE } from '../migrations.js';
 import { committing } from '../outbox/local-wake.js';
-import { trackTransactions } from '../outbox/outbox.js';
+import { recordAnswerAtCommit, trackTransactions } from '../outbox/outbox.js';
 import {
   currentWorkContext,
   runInWorkContext,
@@ -166,10 +166,8 @@ export async function inTransaction<T>(
     );
     const result = await inside(() => work(em));
     const answer = command.check ? command.check(result) : result;
-    await em.execute(`UPDATE ${COMMAND_LOG_TABLE} SET response = ?::jsonb WHERE command_id = ?`, [
-      JSON.stringify(answer ?? null),
-      command.id,
-    ]);
+    // Kept as the transaction commits, with its events, in one statement.
+    recordAnswerAtCommit(em, command.id, answer);
     return result;
   };
   const groups = command.log.groups;
