@@ -85,7 +85,7 @@ describe(RpcServer.name, () => {
           const [row] = await h.orm.em.fork().execute<{ n: string }[]>(
             `SELECT count(*) AS n FROM pg_stat_activity
                 WHERE wait_event_type = 'Lock'
-                  AND (query ILIKE 'insert into%intake%' OR query ILIKE 'insert into messaging_command_log%')`,
+                  AND (query ILIKE '%insert into intake %' OR query ILIKE 'insert into messaging_command_log%')`,
           );
           // Two attempts waiting: the first one on the table, a retry sent after its timeout on
           // the first one's claim of the command id.

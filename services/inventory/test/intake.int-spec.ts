@@ -331,6 +331,16 @@ describe(IntakeService.name, () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('should refuse a whole intake that brings one item twice, naming the second', async () => {
+      const before = await counts();
+      const error = await refusal(intakeWheelchairs(h, fixture, ['TWICE-1', 'TWICE-2', 'TWICE-1']));
+      expect(error.code).toBe('conflict');
+      expect(error.body.issues).toEqual([
+        { path: 'goods.2.serialNumber', message: 'already in stock' },
+      ]);
+      expect(await counts()).toEqual(before);
+    });
+
     it("should answer an operator recording intake at another organisation's site exactly as for a missing site", async () => {
       const other = await h.member();
       const missingSiteId = randomUUID();

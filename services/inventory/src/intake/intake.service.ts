@@ -10,12 +10,10 @@ import { MikroORM, type EntityManager } from '@boucle/database';
 import { currentWorkContext, inTransaction, recordEvent } from '@boucle/messaging';
 import { assertActsFor } from '../common/actor.js';
 import { Refusal, validation } from '../common/errors.js';
-import type { Good } from '../goods/good.js';
-import { GoodsRepository } from '../goods/goods.repository.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { Site } from '../sites/sites.repository.js';
 import { assertOnSite, SitesService } from '../sites/sites.service.js';
-import { IntakeRepository } from './intake.repository.js';
+import { IntakeRepository, type IntakeEntry } from './intake.repository.js';
 import { shareNet } from './weighed-mass.js';
 
 type RecordIntake = z.output<typeof RecordIntakeV1>;
@@ -33,7 +31,6 @@ export class IntakeService {
     @Inject(MikroORM) private readonly orm: MikroORM,
     private readonly sites: SitesService,
     private readonly intakeRepository: IntakeRepository,
-    private readonly goodsRepository: GoodsRepository,
     private readonly ledger: LedgerService,
   ) {}
 
@@ -78,34 +75,48 @@ export class IntakeService {
     const receivedAt = cmd.receivedAt
       ? new Date(cmd.receivedAt).toISOString()
       : new Date().toISOString();
-    await this.intakeRepository.insert(em, {
-      id: intakeId,
-      siteId: site.id,
-      locationId: cmd.locationId,
-      receivedAt,
-      grossWeightKg: cmd.grossWeightKg,
-      tareKg: cmd.tareKg,
-      provenance: cmd.provenance,
-      collectionMode: cmd.collectionMode,
-      unsortedKg: weighed.unsortedKg,
-      actor: cmd.actor,
-    });
-    const goodIds: string[] = [];
-    for (const [index, input] of cmd.goods.entries()) {
-      const good = await this.insertGood(em, site, intakeId, input, index, weighed.goodsKg[index]!);
-      goodIds.push(good.id);
-      await this.ledger.move(em, {
-        good,
-        quantity: quantityOf(input),
-        from: null,
-        to: { state: initialState(input, site), locationId: cmd.locationId },
-        reason: `intake ${intakeId} (${cmd.collectionMode})`,
-        actor: cmd.actor,
-        cause: { type: 'command', id: intakeId },
-        weightKg: weighed.goodsKg[index]!,
-        correlationId,
+    const entries = cmd.goods.map((input, index) => entryOf(input, site, weighed.goodsKg[index]!));
+    refuseRepeatedItems(cmd.goods);
+    const reason = `intake ${intakeId} (${cmd.collectionMode})`;
+    const movementIds = await this.intakeRepository
+      .insertWithGoods(
+        em,
+        {
+          id: intakeId,
+          organisationId: site.organisationId,
+          siteId: site.id,
+          locationId: cmd.locationId,
+          receivedAt,
+          grossWeightKg: cmd.grossWeightKg,
+          tareKg: cmd.tareKg,
+          provenance: cmd.provenance,
+          collectionMode: cmd.collectionMode,
+          unsortedKg: weighed.unsortedKg,
+          actor: cmd.actor,
+        },
+        entries,
+        reason,
+      )
+      .catch((error: unknown) => {
+        throw alreadyInStock(error, cmd.goods) ?? error;
       });
+    for (const [index, entry] of entries.entries()) {
+      await this.ledger.recordMoved(
+        em,
+        {
+          good: { id: entry.id, kind: entry.kind, unit: entry.unit },
+          quantity: entry.quantity,
+          from: null,
+          to: { state: entry.state, locationId: cmd.locationId },
+          reason,
+          actor: cmd.actor,
+          weightKg: entry.weighedKg,
+          correlationId,
+        },
+        movementIds[index]!,
+      );
     }
+    const goodIds = entries.map((entry) => entry.id);
     await recordEvent(
       em,
       InventoryIntakeRecordedV1,
@@ -122,47 +133,65 @@ export class IntakeService {
     );
     return { intakeId, goodIds };
   }
+}
 
-  private async insertGood(
-    em: EntityManager,
-    site: Site,
-    intakeId: string,
-    input: IntakeGoodInput,
-    index: number,
-    weighedKg: number,
-  ): Promise<Good> {
-    const id = randomUUID();
-    const { kind, weightKg, ...description } = input;
-    const item = kind === 'item' ? input : undefined;
-    const unit = kind === 'lot' ? input.unit : kind === 'bulk' ? 'kg' : 'unit';
-    // The unique index on (make, model, serial) is the guard; its refusal names the field.
-    return this.goodsRepository
-      .insert(em, {
-        id,
-        kind,
-        organisationId: site.organisationId,
-        siteId: site.id,
-        intakeId,
-        unit,
-        state: 'new',
-        description,
-        serialNumber: item?.serialNumber ?? null,
-        make: item?.make ?? null,
-        model: item?.model ?? null,
-        weightKg: weightKg ?? null,
-        weighedKg,
-      })
-      .catch((error: unknown) => {
-        if ((error as { code?: string }).code === '23505' && item) {
-          throw new Refusal(
-            'conflict',
-            `goods.${index}.serialNumber: ${item.make} ${item.model} ${item.serialNumber} is already in stock`,
-            { issues: [{ path: `goods.${index}.serialNumber`, message: 'already in stock' }] },
-          );
-        }
-        throw error;
-      });
+/** What an intake writes of one of its goods. */
+function entryOf(input: IntakeGoodInput, site: Site, weighedKg: number): IntakeEntry {
+  const { kind, weightKg, ...description } = input;
+  const item = kind === 'item' ? input : undefined;
+  return {
+    id: randomUUID(),
+    kind,
+    unit: kind === 'lot' ? input.unit : kind === 'bulk' ? 'kg' : 'unit',
+    state: initialState(input, site),
+    description,
+    serialNumber: item?.serialNumber ?? null,
+    make: item?.make ?? null,
+    model: item?.model ?? null,
+    weightKg: weightKg ?? null,
+    weighedKg,
+    quantity: quantityOf(input),
+  };
+}
+
+const itemKey = (item: { make: string; model: string; serialNumber: string }) =>
+  `${item.make}\n${item.model}\n${item.serialNumber}`;
+
+function alreadyInStockRefusal(index: number, item: Extract<IntakeGoodInput, { kind: 'item' }>) {
+  return new Refusal(
+    'conflict',
+    `goods.${index}.serialNumber: ${item.make} ${item.model} ${item.serialNumber} is already in stock`,
+    { issues: [{ path: `goods.${index}.serialNumber`, message: 'already in stock' }] },
+  );
+}
+
+/** One item twice in one intake: the second is refused as already in stock, before anything is written. */
+function refuseRepeatedItems(goods: readonly IntakeGoodInput[]): void {
+  const seen = new Set<string>();
+  for (const [index, input] of goods.entries()) {
+    if (input.kind !== 'item') continue;
+    const key = itemKey(input);
+    if (seen.has(key)) throw alreadyInStockRefusal(index, input);
+    seen.add(key);
   }
+}
+
+/**
+ * The unique index on (make, model, serial) refused an item: the one its message names
+ * (PostgreSQL writes the key as `(make, model, serial)`), else the first item.
+ */
+function alreadyInStock(error: unknown, goods: readonly IntakeGoodInput[]): Refusal | undefined {
+  const { code, detail } = error as { code?: string; detail?: string };
+  if (code !== '23505') return undefined;
+  const items = [...goods.entries()].filter(
+    (entry): entry is [number, Extract<IntakeGoodInput, { kind: 'item' }>] =>
+      entry[1].kind === 'item',
+  );
+  const named = items.find(([, item]) =>
+    detail?.includes(`=(${item.make}, ${item.model}, ${item.serialNumber})`),
+  );
+  const [index, item] = named ?? items[0] ?? [];
+  return item === undefined ? undefined : alreadyInStockRefusal(index!, item);
 }
 
 function quantityOf(input: IntakeGoodInput): string {

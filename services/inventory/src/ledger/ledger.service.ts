@@ -79,7 +79,19 @@ export class LedgerService {
       );
     }
     if (m.to && (takesState || Number(row.remaining) === 0)) m.good.state = m.to.state;
-    const { movementId } = row;
+    await this.recordMoved(em, m, row.movementId);
+    return row.movementId;
+  }
+
+  /**
+   * The event of a movement written: by `move`, or by a statement that wrote the movement
+   * along with more (an intake's).
+   */
+  async recordMoved(
+    em: EntityManager,
+    m: Omit<Movement, 'good' | 'cause'> & { good: Pick<Good, 'id' | 'kind' | 'unit'> },
+    movementId: string,
+  ): Promise<void> {
     await recordEvent(
       em,
       InventoryStockMovedV1,
@@ -96,7 +108,6 @@ export class LedgerService {
       },
       { actor: m.actor, ...(m.correlationId ? { correlationId: m.correlationId } : {}) },
     );
-    return movementId;
   }
 
   private async available(em: EntityManager, goodId: string, place: Place): Promise<string> {
