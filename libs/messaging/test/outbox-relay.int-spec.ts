@@ -6,6 +6,7 @@ import {
   OutboxRelay,
   OutsideTransactionError,
   recordEvent,
+  TransactionEndedError,
 } from '../src/index.js';
 import { eventually } from '@boucle/testing';
 import {
@@ -256,7 +257,7 @@ describe(recordEvent.name, () => {
     expect(envelopes.map((e) => e.aggregate!.version)).toEqual([2, 1, 3, 4]);
   });
 
-  it('should keep the events of a savepoint released and drop those of one rolled back', async () => {
+  it('should keep the events of a savepoint released and drop those of one rolled back or that could not be released', async () => {
     await backbone.orm.em.fork().transactional(async (em) => {
       await weigh(em, 1);
       await em
@@ -266,6 +267,13 @@ describe(recordEvent.name, () => {
         })
         .catch(() => undefined);
       await em.transactional((inner) => weigh(inner, 3));
+      // A statement failed inside, its error caught: the savepoint cannot be released.
+      await em
+        .transactional(async (inner) => {
+          await weigh(inner, 5);
+          await inner.execute('SELECT 1/0').catch(() => undefined);
+        })
+        .catch(() => undefined);
       await weigh(em, 4);
     });
 
@@ -274,6 +282,17 @@ describe(recordEvent.name, () => {
       [3, 2],
       [4, 3],
     ]);
+  });
+
+  it('should refuse an event recorded in a transaction that has already ended', async () => {
+    let done: EntityManager | undefined;
+    await backbone.orm.em.fork().transactional(async (em) => {
+      done = em;
+      await weigh(em, 1);
+    });
+
+    await expect(weigh(done!, 2)).rejects.toThrow(TransactionEndedError);
+    expect((await outbox()).map((row) => row.seq)).toEqual([1]);
   });
 
   it('should write nothing of a transaction that rolls back after its events', async () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  EntityManager,
-  EventSubscriber,
-  MikroORM,
-  TransactionEventArgs,
+import {
+  AbortedTransactionError,
+  type EntityManager,
+  type EventSubscriber,
+  type MikroORM,
+  type TransactionEventArgs,
 } from '@boucle/database';
 import { CompiledQuery, type QueryResult } from 'kysely';
 import type { z } from 'zod';
@@ -101,17 +102,28 @@ interface Pending {
 
 /** Per transaction or savepoint (the ORM's transaction context): what it has not written yet. */
 const pendingByTransaction = new WeakMap<object, Pending>();
+/** Transactions and savepoints that ended, or whose writes went: nothing more is taken for them. */
+const ended = new WeakSet<object>();
 /** Each savepoint's enclosing transaction (or savepoint). */
 const parentOf = new WeakMap<object, object>();
 /** Between the two events that open a savepoint: the entity manager opening it, and where. */
 const openingIn = new WeakMap<object, object>();
 
+/** What of it there is to write, taken: it ends here for what is recorded afterwards. */
+function take(transaction: object): Pending | undefined {
+  const pending = pendingByTransaction.get(transaction);
+  pendingByTransaction.delete(transaction);
+  ended.add(transaction);
+  return pending;
+}
+
 /**
  * Writes each transaction's events as it commits, all in one statement, before the COMMIT
- * goes out: in the transaction, so they commit or roll back with it. A savepoint released
- * hands its events on to the transaction around it, after the events recorded there before
- * it, so that one aggregate's events are numbered in the order they were recorded; one
- * rolled back takes its events with it, unwritten.
+ * goes out: in the transaction, so they commit or roll back with it. A savepoint, once
+ * released, hands its events on to the transaction around it, after the events recorded
+ * there before it, so that one aggregate's events are numbered in the order they were
+ * recorded; one rolled back (or whose release failed, as for a savepoint in which a
+ * statement failed) takes its events with it, unwritten.
  */
 const writeAtCommit: EventSubscriber = {
   beforeTransactionStart(args: TransactionEventArgs) {
@@ -128,33 +140,57 @@ const writeAtCommit: EventSubscriber = {
   },
   async beforeTransactionCommit(args: TransactionEventArgs) {
     const transaction = args.transaction as object | undefined;
-    const pending = transaction && pendingByTransaction.get(transaction);
+    // A savepoint known to be inside a transaction waits until it is released.
+    if (!transaction || parentOf.has(transaction)) return;
+    // A transaction, or a savepoint opened before this was told of the ORM's transactions:
+    // written before its release, so rolled back with it should the release fail (still
+    // with its change, if maybe numbered before events recorded around it earlier).
+    const pending = take(transaction);
     if (!pending) return;
-    pendingByTransaction.delete(transaction);
-    const around = parentOf.get(transaction);
-    if (around) {
-      const outer = pendingByTransaction.get(around);
-      if (!outer) return void pendingByTransaction.set(around, pending);
-      outer.events.push(...pending.events);
-      outer.answers.push(...pending.answers);
-      return;
-    }
-    // A transaction, or a savepoint opened before this was told of the ORM's transactions
-    // (whose events are then written at its release: still with their change, if maybe
-    // numbered before events recorded around it earlier).
-    await writePending(transaction, pending);
+    await writePending(transaction, pending).catch((error: unknown) => {
+      // A statement of the transaction failed and its error was caught: nothing of it is
+      // kept, and the caller hears so as it would have from the COMMIT (orm-client.ts).
+      throw (error as { code?: unknown }).code === '25P02' ? new AbortedTransactionError() : error;
+    });
+  },
+  afterTransactionCommit(args: TransactionEventArgs) {
+    const released = args.transaction as object | undefined;
+    const around = released && parentOf.get(released);
+    if (!around) return;
+    const pending = take(released);
+    if (!pending) return;
+    const outer = pendingByTransaction.get(around);
+    if (!outer) return void pendingByTransaction.set(around, pending);
+    outer.events.push(...pending.events);
+    outer.answers.push(...pending.answers);
+  },
+  afterTransactionRollback(args: TransactionEventArgs) {
+    const transaction = args.transaction as object | undefined;
+    if (transaction) take(transaction);
   },
 };
+
+export class TransactionEndedError extends Error {
+  constructor(what: string) {
+    super(
+      `${what} was recorded in a transaction that has already committed or rolled back: it would never be written`,
+    );
+    this.name = 'TransactionEndedError';
+  }
+}
 
 /** What `em`'s transaction will write as it commits. */
 function pendingOf(em: EntityManager, what: string): Pending {
   const transaction = em.isInTransaction() ? em.getTransactionContext<object>() : undefined;
   if (!transaction) throw new OutsideTransactionError(what);
+  if (ended.has(transaction)) throw new TransactionEndedError(what);
   let pending = pendingByTransaction.get(transaction);
   if (!pending) {
     pendingByTransaction.set(transaction, (pending = { events: [], answers: [] }));
-    // For an ORM nothing told of yet (trackTransactions); registering again is a no-op.
-    em.getEventManager().registerSubscriber(writeAtCommit);
+    // For an ORM nothing told of yet (trackTransactions), on the event manager of the
+    // transaction's own entity manager (each transaction's is a copy): registering again is
+    // a no-op.
+    em.getContext(false).getEventManager().registerSubscriber(writeAtCommit);
   }
   return pending;
 }

@@ -121,8 +121,8 @@ export class GroupCommit {
                   waiting.outcome = { ok: false, error };
                 }
               }
-              // A command that left the transaction failed (it caught a statement's error and went
-              // on) makes the COMMIT throw (orm-client.ts): then each runs again alone.
+              // A command that caught a statement's error and went on fails at its savepoint's
+              // release, and is refused alone, its events dropped with its savepoint (outbox.ts).
             }),
           );
         } catch {
