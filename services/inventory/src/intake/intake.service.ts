@@ -181,8 +181,12 @@ function refuseRepeatedItems(goods: readonly IntakeGoodInput[]): void {
  * (PostgreSQL writes the key as `(make, model, serial)`), else the first item.
  */
 function alreadyInStock(error: unknown, goods: readonly IntakeGoodInput[]): Refusal | undefined {
-  const { code, detail } = error as { code?: string; detail?: string };
-  if (code !== '23505') return undefined;
+  const { code, constraint, detail } = error as {
+    code?: string;
+    constraint?: string;
+    detail?: string;
+  };
+  if (code !== '23505' || constraint !== 'good_item_serial_idx') return undefined;
   const items = [...goods.entries()].filter(
     (entry): entry is [number, Extract<IntakeGoodInput, { kind: 'item' }>] =>
       entry[1].kind === 'item',

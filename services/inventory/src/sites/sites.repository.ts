@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Actor, GeoPoint } from '@boucle/contracts';
 import type { EntityManager } from '@boucle/database';
-import { db } from '../database/schema.js';
+import { db, type SiteTable } from '../database/schema.js';
 
 export interface Site {
   id: string;
@@ -142,7 +142,7 @@ export class SitesRepository {
   ): Promise<(Site & { locations: { id: string; name: string }[] })[]> {
     const sites = await db(em)
       .selectFrom('site')
-      .select(['id', 'organisation_id', 'name', 'kind', 'locality', 'latitude', 'longitude'])
+      .select(SITE_COLUMNS)
       .$if(organisationId !== null, (q) => q.where('organisation_id', '=', organisationId!))
       .orderBy('name')
       .orderBy('id')
@@ -161,15 +161,7 @@ export class SitesRepository {
             .orderBy('name')
             .execute();
     return sites.map((row) => ({
-      id: row.id,
-      organisationId: row.organisation_id,
-      name: row.name,
-      kind: row.kind,
-      locality: row.locality,
-      position:
-        row.latitude === null || row.longitude === null
-          ? null
-          : { latitude: row.latitude, longitude: row.longitude },
+      ...toSite(row),
       locations: locations
         .filter((l) => l.site_id === row.id)
         .map((l) => ({ id: l.id, name: l.name })),
@@ -400,15 +392,7 @@ const SITE_COLUMNS = [
   'site.longitude',
 ] as const;
 
-function toSite(row: {
-  id: string;
-  organisation_id: string;
-  name: string;
-  kind: string;
-  locality: string;
-  latitude: number | null;
-  longitude: number | null;
-}): Site {
+function toSite(row: Omit<Selectable<SiteTable>, 'created_at'>): Site {
   return {
     id: row.id,
     organisationId: row.organisation_id,
