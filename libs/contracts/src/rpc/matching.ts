@@ -325,11 +325,14 @@ export const EraseBeneficiaryResultV1 = z.object({
   needs: z.number().int().min(0),
 });
 
+/** The highest social priority the coordinator may give a need. */
+export const MAX_SOCIAL_PRIORITY = 10;
+
 /** The coordinator's social priority of a need: higher goes first among needs equally urgent. */
 export const SetSocialPriorityV1 = z.strictObject({
   actor: ActorSchema,
   needId: Id,
-  socialPriority: Num.int().min(0).max(10),
+  socialPriority: Num.int().min(0).max(MAX_SOCIAL_PRIORITY),
 });
 export const SetSocialPriorityResultV1 = z.object({
   needId: Id,

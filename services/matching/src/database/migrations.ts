@@ -1,6 +1,7 @@
 import type { NamedMigration } from '@boucle/database';
 import { messagingMigrations } from '@boucle/messaging';
 import { MatchingCatalogue } from './catalogue.migration.js';
+import { MatchingLineByUrgency } from './line-by-urgency.migration.js';
 import { MatchingLineLength } from './line-length.migration.js';
 import { MatchingNeeds } from './needs.migration.js';
 import { MatchingNeedScore } from './need-score.migration.js';
@@ -26,4 +27,5 @@ export const matchingMigrations: readonly NamedMigration[] = [
   { name: 'Matching20261202130000NeedScore', class: MatchingNeedScore },
   { name: 'Matching20261203080000ReachByClass', class: MatchingReachByClass },
   { name: 'Matching20261203120000LineLength', class: MatchingLineLength },
+  { name: 'Matching20261205000000LineByUrgency', class: MatchingLineByUrgency },
 ];

@@ -8,6 +8,7 @@ import {
   MAX_DAYS_COUNTED,
   POINTS_PER_DAY_WAITED,
   POINTS_PER_PRIORITY,
+  URGENCY_ORDER,
   URGENCY_POINTS,
   type Score,
 } from './ranking.js';
@@ -86,8 +87,9 @@ const FITS = sql`
   )`;
 
 /**
- * The open needs that may reach the good, found by the indexes on open needs alone (see
- * reach-by-class.migration.ts): for an aid, the needs of its own class, then those of
+ * The open needs of one urgency (`urgency`, an SQL text) that may reach the good, found
+ * by the indexes on open needs alone (see reach-by-class.migration.ts and
+ * line-by-urgency.migration.ts): for an aid, the needs of its own class, then those of
  * the class above it (unless that is its own), for a lot those in its unit; of all these,
  * only those whose reach holds the good's point. The branches never find the same need
  * twice. Only what ranks a need is read here; whether it fits is for FITS, whole, to say.
@@ -98,30 +100,36 @@ const FITS = sql`
  * These are FITS's own conditions, asked early: leaving them out here would change the
  * time a line takes, not the line. Needs `gf`, the good's material as words (GOOD_FAMILY).
  */
-const REACHING = sql`
+function reaching(urgency: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
   SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_ms FROM need n
    WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
-     AND n.iso_class = g.iso_class
-     AND need_reach_in(n.iso_class, n.search_latitude, n.search_longitude, n.max_distance_km)
-         @> point_in(g.iso_class, g.earth)
+     AND n.iso_class = g.iso_class AND n.urgency = ${urgency}
+     AND need_reach_in(n.iso_class || ' ' || n.urgency, n.search_latitude, n.search_longitude,
+                       n.max_distance_km)
+         @> point_in(g.iso_class || ' ' || ${urgency}, g.earth)
   UNION ALL
   SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_ms FROM need n
    WHERE g.kind = 'item' AND n.status = 'open' AND n.kind = 'medical-aid'
      AND n.iso_class = left(g.iso_class, 5) AND n.iso_class <> g.iso_class
-     AND need_reach_in(n.iso_class, n.search_latitude, n.search_longitude, n.max_distance_km)
-         @> point_in(left(g.iso_class, 5), g.earth)
+     AND n.urgency = ${urgency}
+     AND need_reach_in(n.iso_class || ' ' || n.urgency, n.search_latitude, n.search_longitude,
+                       n.max_distance_km)
+         @> point_in(left(g.iso_class, 5) || ' ' || ${urgency}, g.earth)
   UNION ALL
   SELECT n.id, n.seq, n.urgency, n.social_priority, n.registered_ms FROM need n
    WHERE g.kind = 'lot' AND n.status = 'open' AND n.kind = 'material'
-     AND n.unit = g.unit
-     AND need_reach_in(n.unit, n.search_latitude, n.search_longitude, n.max_distance_km)
-         @> point_in(g.unit, g.earth)
+     AND n.unit = g.unit AND n.urgency = ${urgency}
+     AND need_reach_in(n.unit || ' ' || n.urgency, n.search_latitude, n.search_longitude,
+                       n.max_distance_km)
+         @> point_in(g.unit || ' ' || ${urgency}, g.earth)
      AND g.condition_grade <= n.min_condition_grade AND n.deadline > now()
      AND gf.family @@ n.material_query`;
+}
 
 /**
  * The good's material as the words FITS compares, computed once per good: OFFSET 0 keeps
- * PostgreSQL from writing it into REACHING, where it would be computed again for every
+ * PostgreSQL from writing it into `reaching`, where it would be computed again for every
  * need in reach.
  */
 const GOOD_FAMILY = sql`
@@ -139,14 +147,15 @@ function fitting(goodId: string): RawBuilder<CandidateRow> {
     SELECT ${CANDIDATE}
       FROM catalogue_good g
       ${GOOD_FAMILY}
-      CROSS JOIN LATERAL (${REACHING}) r
+      CROSS JOIN unnest(${[...URGENCY_ORDER]}::text[]) AS u(urgency)
+      CROSS JOIN LATERAL (${reaching(sql.ref('u.urgency'))}) r
       JOIN need n ON n.id = r.id
      WHERE g.good_id = ${goodId} AND ${FITS}`;
 }
 
 /**
- * The first `limit` open needs the good fits, by `score` (highest first, then the first
- * registered). The needs that may reach the good are put in that order first, from the
+ * The first `limit` open needs of one urgency the good fits, by `score` (highest first,
+ * then the first registered). The needs that may reach the good are put in that order first, from the
  * index alone, and only then read whole and checked against the constraints (a dozen
  * sizes and features read from JSON, the distance measured), in that order until `limit`
  * fit: a few dozen needs read and checked rather than every need in reach. The OFFSET 0
@@ -156,6 +165,7 @@ function fitting(goodId: string): RawBuilder<CandidateRow> {
  */
 function bestFitting(
   goodId: RawBuilder<unknown>,
+  urgency: RawBuilder<unknown>,
   score: RawBuilder<unknown>,
   limit: RawBuilder<unknown>,
 ): RawBuilder<CandidateRow> {
@@ -165,7 +175,7 @@ function bestFitting(
       ${GOOD_FAMILY}
       CROSS JOIN LATERAL (
         SELECT n.*, r.score FROM (
-          SELECT n.id, n.seq, ${score} AS score FROM (${REACHING}) n
+          SELECT n.id, n.seq, ${score} AS score FROM (${reaching(urgency)}) n
            ORDER BY score DESC, n.seq
           OFFSET 0) r
           JOIN need n ON n.id = r.id
@@ -197,13 +207,18 @@ function scoreParts(nowMs: RawBuilder<unknown>) {
 }
 
 /**
- * Drawing a good's line as a function of the database: its lock taken, the head of the
- * line chosen by `bestFitting`, and the line written in the place of the old one, each
- * place with the parts of its score (`Score`) and the distance to the metre, in one call.
- * Sent as statements, the head's query was planned anew at every call (1.6 ms of the 4
- * it took), and each of the three round trips had its own tail through the ORM. A
- * PL/pgSQL function keeps its plans for the session: each connection of the pool plans
- * them a few times, then keeps one for all goods.
+ * Drawing a good's line as a function of the database: its lock taken, the old line
+ * deleted, and the new one written, each place with the parts of its score (`Score`) and
+ * the distance to the metre, in one call. Sent as statements, the head's query was
+ * planned anew at every call (1.6 ms of the 4 it took), and each round trip had its own
+ * tail through the ORM. A PL/pgSQL function keeps its plans for the session: each
+ * connection of the pool plans them a few times, then keeps one for all goods.
+ *
+ * The line is written one urgency after the other, the most urgent first (URGENCY_ORDER),
+ * each with the head `bestFitting` chooses among the needs of that urgency, until the
+ * line is full: every need of one urgency comes before every need of the next, so that
+ * the urgent needs in reach, a sixth of them, are most often all that is read and scored.
+ * The places go on from those already written.
  *
  * It is made from the queries' very text and named by its hash: the text changes with the
  * code (a constant of the score, a constraint), and so does the name, so that replicas of
@@ -211,17 +226,14 @@ function scoreParts(nowMs: RawBuilder<unknown>) {
  * lock, see what committed before it was granted: a STABLE one would read with the
  * snapshot taken when the call began.
  *
- * The old line is deleted before the first place is written (the count of what was
- * deleted is asked first), so that a need staying in line is written again over its own
- * deleted row, never beside it.
+ * The old line is deleted before the first place is written, so that a need staying in
+ * line is written again over its own deleted row, never beside it.
  */
 function drawLineFunction(em: EntityManager): { name: string; create: string } {
   const parts = scoreParts(sql.raw('now_ms'));
   const writing = sql`
-    WITH head AS (${bestFitting(sql.raw('good'), parts.total, sql.raw('lim'))}),
-    gone AS (DELETE FROM proposal WHERE good_id = good RETURNING 1)
     INSERT INTO proposal (good_id, need_id, rank, distance_km, score)
-    SELECT good, n.need_id, row_number() OVER (ORDER BY n.total DESC, n.seq::bigint),
+    SELECT good, n.need_id, placed + row_number() OVER (ORDER BY n.total DESC, n.seq::bigint),
            floor(n.km * 1000 + 0.5) / 1000,
            jsonb_build_object(
              'total', n.total,
@@ -230,24 +242,32 @@ function drawLineFunction(em: EntityManager): { name: string; create: string } {
              'waiting', jsonb_build_object('days', n.days, 'points', n.waiting_points))
       FROM (SELECT n.*, ${parts.urgency} AS urgency_points, ${parts.priority} AS priority_points,
                    ${parts.days} AS days, ${parts.waiting} AS waiting_points, ${parts.total} AS total
-              FROM head n) n
-     WHERE (SELECT count(*) FROM gone) >= 0`;
+              FROM (${bestFitting(sql.raw('good'), sql.raw('band_urgency'), parts.total, sql.raw('lim - placed'))}) n) n`;
   const body = inlined(writing.compile(db(em)));
-  const name = `matching_draw_line_${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
+  const urgencies = `ARRAY[${URGENCY_ORDER.map((u) => `'${u}'`).join(', ')}]::text[]`;
+  const text = `
+        #variable_conflict use_column
+        DECLARE
+          placed bigint := 0;
+          added bigint;
+          band_urgency text;
+        BEGIN
+          PERFORM pg_advisory_xact_lock(hashtext(line_lock));
+          DELETE FROM proposal WHERE good_id = good;
+          FOREACH band_urgency IN ARRAY ${urgencies} LOOP
+            ${body};
+            GET DIAGNOSTICS added = ROW_COUNT;
+            placed := placed + added;
+            EXIT WHEN placed >= lim;
+          END LOOP;
+          RETURN placed;
+        END`;
+  const name = `matching_draw_line_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
   return {
     name,
     create: `
       CREATE OR REPLACE FUNCTION ${name}(good uuid, now_ms float8, lim bigint, line_lock text)
-        RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
-        #variable_conflict use_column
-        DECLARE
-          placed bigint;
-        BEGIN
-          PERFORM pg_advisory_xact_lock(hashtext(line_lock));
-          ${body};
-          GET DIAGNOSTICS placed = ROW_COUNT;
-          RETURN placed;
-        END $fn$`,
+        RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$${text}$fn$`,
   };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { URGENCY_LEVELS } from '@boucle/contracts';
-import { rank, scoreOf, type Candidate } from './ranking.js';
+import { MAX_SOCIAL_PRIORITY, URGENCY_LEVELS } from '@boucle/contracts';
+import { rank, scoreOf, URGENCY_ORDER, type Candidate } from './ranking.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
@@ -55,13 +55,18 @@ describe(rank.name, () => {
     );
   });
 
+  // Lines are drawn one urgency after the other in URGENCY_ORDER, and stop once full.
   it('should put every more urgent need before every less urgent one, whatever the priority and wait', () => {
+    expect([...URGENCY_ORDER].sort()).toEqual([...URGENCY_LEVELS].sort());
     fc.assert(
       fc.property(
-        registered(fc.constantFrom(...URGENCY_LEVELS), fc.integer({ min: 0, max: 10 })),
+        registered(
+          fc.constantFrom(...URGENCY_LEVELS),
+          fc.integer({ min: 0, max: MAX_SOCIAL_PRIORITY }),
+        ),
         (needs) => {
-          const order = { urgent: 0, soon: 1, routine: 2 };
-          const levels = rank(needs, NOW).map((r) => order[r.candidate.urgency]);
+          const order = Object.fromEntries(URGENCY_ORDER.map((u, i) => [u, i]));
+          const levels = rank(needs, NOW).map((r) => order[r.candidate.urgency]!);
           expect(levels).toEqual([...levels].sort((a, b) => a - b));
         },
       ),

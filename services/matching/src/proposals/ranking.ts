@@ -1,4 +1,4 @@
-import type { Urgency } from '@boucle/contracts';
+import { MAX_SOCIAL_PRIORITY, type Urgency } from '@boucle/contracts';
 
 /*
  * The order in which needs that fit a good are offered it. Hard constraints (class,
@@ -24,6 +24,28 @@ export const POINTS_PER_PRIORITY = 100;
 export const POINTS_PER_DAY_WAITED = 1;
 /** Waiting counts up to a year: beyond, a need is no more deserving for waiting longer. */
 export const MAX_DAYS_COUNTED = 365;
+
+/**
+ * The urgencies, the most urgent first. A step of urgency must outweigh the highest social
+ * priority and a year of waiting together, so that every need of one urgency goes before
+ * every need of the next: lines are drawn one urgency after the other, and stop once full
+ * (proposals.repository.ts). Weights that broke this would be refused here, at start.
+ */
+export const URGENCY_ORDER: readonly Urgency[] = urgencyOrder();
+
+function urgencyOrder(): Urgency[] {
+  const order = (Object.keys(URGENCY_POINTS) as Urgency[]).sort(
+    (a, b) => URGENCY_POINTS[b] - URGENCY_POINTS[a],
+  );
+  const widest =
+    MAX_SOCIAL_PRIORITY * POINTS_PER_PRIORITY + MAX_DAYS_COUNTED * POINTS_PER_DAY_WAITED;
+  for (let i = 1; i < order.length; i++)
+    if (URGENCY_POINTS[order[i - 1]!] - URGENCY_POINTS[order[i]!] <= widest)
+      throw new Error(
+        `a step of urgency (${order[i - 1]} over ${order[i]!}) must outweigh ${widest} points of priority and waiting`,
+      );
+  return order;
+}
 
 export interface Candidate {
   needId: string;
