@@ -1,4 +1,3 @@
-import { MAX_SOCIAL_PRIORITY } from '@boucle/contracts';
 import { Migration } from '@boucle/database';
 
 /**
@@ -14,13 +13,15 @@ import { Migration } from '@boucle/database';
  * alone (a sixth of them) usually fill it.
  *
  * The social priority is held to its range by the database too: the order by urgency
- * holds only while a priority cannot outweigh a step of it.
+ * holds only while a priority cannot outweigh a step of it. The range is written here as
+ * it stands today (MAX_SOCIAL_PRIORITY, in the contract): a migration runs once, so a
+ * wider range later takes a migration of its own.
  */
 export class MatchingLineByUrgency extends Migration {
   override up(): void {
     this.addSql(`
       ALTER TABLE need ADD CONSTRAINT need_social_priority_range
-        CHECK (social_priority BETWEEN 0 AND ${MAX_SOCIAL_PRIORITY})`);
+        CHECK (social_priority BETWEEN 0 AND 10)`);
     const ranked = `seq, urgency, social_priority, registered_ms,
                     search_latitude, search_longitude, max_distance_km`;
     for (const [index, key, kind, sifted] of [
